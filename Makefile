@@ -1,0 +1,33 @@
+# tenline: `make serve` to see the page, `make test` to check it. Both set up what they need.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+
+.PHONY: serve test bench vendor site browser clean
+
+vendor:  ## fetch and verify the runtime (PyScript, Pyodide, NumPy) into site/vendor/
+	$(PYTHON) tools/vendor.py
+
+site: vendor  ## assemble the static site that ships, in _site/
+	$(PYTHON) tools/build.py
+
+serve: site  ## serve the page on http://127.0.0.1:$(PORT)/
+	$(PYTHON) tools/serve.py --port $(PORT) --root _site
+
+$(VENV)/.installed: requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+browser:  ## Debian's Chromium for Playwright (playwright install cannot work offline)
+	bash tools/ensure-chromium.sh
+
+test: site $(VENV)/.installed browser  ## the whole suite: model, state, page
+	$(VPY) -m pytest
+
+bench: site $(VENV)/.installed browser  ## print load, training and latency figures for this machine
+	$(VPY) tools/bench.py
+
+clean:
+	rm -rf _site .pytest_cache

@@ -1,0 +1,73 @@
+"""The ten-line neural network, and its one-hidden-layer sibling, in plain NumPy.
+
+No browser imports: this file runs the same in CPython and in Pyodide. Run it as a script to
+print the seed's answer for the input 1 0 0.
+"""
+
+import numpy as np
+
+# The seed's training table: three input bits -> one output bit.
+SEED_ROWS = (((0, 0, 1), 0), ((1, 1, 1), 1), ((1, 0, 1), 1), ((0, 1, 1), 0))
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def training_arrays(rows):
+    """X of shape (n, 3) and y of shape (n, 1), float64, in the rows' order."""
+    X = np.array([bits for bits, _ in rows], dtype=float)
+    y = np.array([[target] for _, target in rows], dtype=float)
+    return X, y
+
+
+def initial_weights(seed, hidden=0):
+    """Random weights in [-1, 1): one matrix for the single layer, two with a hidden layer."""
+    np.random.seed(seed)
+    if hidden == 0:
+        return [2 * np.random.random((3, 1)) - 1]
+    w1 = 2 * np.random.random((3, hidden)) - 1  # drawn first
+    w2 = 2 * np.random.random((hidden, 1)) - 1
+    return [w1, w2]
+
+
+def update(weights, X, y, rate=1.0):
+    """One iteration of training, in place."""
+    if len(weights) == 1:
+        (w,) = weights
+        out = sigmoid(X @ w)
+        w += rate * (X.T @ ((y - out) * out * (1 - out)))
+        return
+    w1, w2 = weights
+    h = sigmoid(X @ w1)
+    out = sigmoid(h @ w2)
+    d2 = (y - out) * out * (1 - out)
+    d1 = (d2 @ w2.T) * h * (1 - h)
+    w1 += rate * (X.T @ d1)  # both adjustments come from the same forward pass
+    w2 += rate * (h.T @ d2)
+
+
+def forward(weights, X):
+    """The network's output for each row of X."""
+    out = X
+    for w in weights:
+        out = sigmoid(out @ w)
+    return out
+
+
+def train(rows=SEED_ROWS, iterations=10_000, seed=1, hidden=0, rate=1.0):
+    """Train from scratch; returns the list of weight matrices."""
+    X, y = training_arrays(rows)
+    weights = initial_weights(seed, hidden)
+    for _ in range(iterations):
+        update(weights, X, y, rate)
+    return weights
+
+
+def predict(weights, bits):
+    """The network's output, a float in (0, 1), for three input bits."""
+    return float(forward(weights, np.array([bits], dtype=float))[0, 0])
+
+
+if __name__ == "__main__":
+    print(f"1 0 0 -> {predict(train(), (1, 0, 0)):.8f}")

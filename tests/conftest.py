@@ -1,0 +1,104 @@
+"""Shared fixtures: the built site served on loopback, Debian's Chromium, and a page guard that
+fails a test on any console error, page error or request to another origin."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_site"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+PAGE_TIMEOUT_MS = 60_000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(root, port):
+    """Start tools/serve.py on root; returns the process once it answers."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tools" / "serve.py"), "--port", str(port),
+                             "--root", str(root)], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the test server did not start")
+
+
+@pytest.fixture(scope="session")
+def server_root(tmp_path_factory):
+    """The built site at / and again under /tenline/, as on a GitHub Pages project site."""
+    if not (SITE / "index.html").exists():
+        pytest.exit("_site/ is missing: run the tests through `make test`", 2)
+    root = tmp_path_factory.mktemp("www")
+    for entry in SITE.iterdir():
+        (root / entry.name).symlink_to(entry)
+    (root / "tenline").symlink_to(SITE)
+    return root
+
+
+@pytest.fixture(scope="session")
+def base_url(server_root):
+    port = free_port()
+    proc = serve(server_root, port)
+    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class PageGuard:
+    """Collects what must never happen on the page."""
+
+    def __init__(self, page, origin):
+        self.errors = []
+        self.foreign = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.context.route("**/*", self._route(origin))
+
+    def _route(self, origin):
+        def handle(route):
+            if route.request.url.startswith(origin) or route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                self.foreign.append(route.request.url)
+                route.abort()
+        return handle
+
+
+@pytest.fixture
+def guard(page, base_url):
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    guard = PageGuard(page, base_url.rstrip("/"))
+    yield guard
+    assert guard.foreign == [], "requests to another origin"
+
+
+@pytest.fixture
+def clean(guard):
+    """A test that also requires no console or page error from start to end."""
+    yield guard
+    assert guard.errors == []

@@ -1,0 +1,61 @@
+"""The model in plain CPython: the seed reproduced bit for bit, shapes, determinism."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy import array, dot, exp, random
+
+import model
+
+
+def seed_blog_post():
+    """The seed's ten lines, as the blog post wrote them."""
+    training_set_inputs = array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]])
+    training_set_outputs = array([[0, 1, 1, 0]]).T
+    random.seed(1)
+    synaptic_weights = 2 * random.random((3, 1)) - 1
+    for _ in range(10000):
+        output = 1 / (1 + exp(-(dot(training_set_inputs, synaptic_weights))))
+        synaptic_weights += dot(training_set_inputs.T,
+                                (training_set_outputs - output) * output * (1 - output))
+    return 1 / (1 + exp(-(dot(array([1, 0, 0]), synaptic_weights))))
+
+
+def test_seed_answer_matches_the_blog_post_bit_for_bit():
+    p = model.predict(model.train(), (1, 0, 0))
+    assert p == float(seed_blog_post()[0])
+    assert f"{p:.8f}" == "0.99993704"
+
+
+def test_running_the_module_prints_the_seed_answer():
+    script = Path(model.__file__)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("0.99993704")
+
+
+@pytest.mark.parametrize("hidden", [0, 1, 4, 16])
+def test_shapes(hidden):
+    weights = model.train(iterations=3, hidden=hidden)
+    expected = [(3, 1)] if hidden == 0 else [(3, hidden), (hidden, 1)]
+    assert [w.shape for w in weights] == expected
+    X, _ = model.training_arrays(model.SEED_ROWS)
+    assert model.forward(weights, X).shape == (4, 1)
+    assert 0 < model.predict(weights, (1, 0, 0)) < 1
+
+
+def test_training_is_deterministic():
+    a = model.train(iterations=500, seed=7, hidden=3)
+    b = model.train(iterations=500, seed=7, hidden=3)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    c = model.train(iterations=500, seed=8, hidden=3)
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_training_arrays_keep_row_order():
+    X, y = model.training_arrays(model.SEED_ROWS)
+    assert X.dtype == np.float64 and y.dtype == np.float64
+    assert X.tolist() == [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]]
+    assert y.tolist() == [[0], [1], [1], [0]]

@@ -1,0 +1,57 @@
+"""The setup step refuses runtime files whose sha256 is not the one recorded in vendor.lock.json."""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "tools" / "vendor.py"
+MANIFEST = json.loads((ROOT / "vendor.lock.json").read_text())
+
+
+def run_vendor(*args):
+    return subprocess.run([sys.executable, str(VENDOR), *map(str, args)], capture_output=True, text=True)
+
+
+def test_vendored_files_match_the_manifest():
+    for entry in MANIFEST["files"]:
+        data = (ROOT / "site" / "vendor" / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+
+
+def test_second_run_downloads_nothing(tmp_path):
+    result = run_vendor("--cache", tmp_path / "empty-cache")
+    assert result.returncode == 0, result.stderr
+    assert "0 placed, 0 sources read" in result.stdout
+    assert not (tmp_path / "empty-cache").exists()
+
+
+def test_tampered_vendored_file_aborts_the_setup(tmp_path):
+    dest = tmp_path / "vendor"
+    shutil.copytree(ROOT / "site" / "vendor", dest)
+    target = dest / "pyscript" / "core.js"
+    original = hashlib.sha256(target.read_bytes()).hexdigest()
+    target.write_bytes(target.read_bytes() + b"\n// tampered\n")
+    tampered = hashlib.sha256(target.read_bytes()).hexdigest()
+    result = run_vendor("--dest", dest, "--cache", tmp_path / "cache")
+    assert result.returncode != 0
+    assert "core.js" in result.stderr and original in result.stderr and tampered in result.stderr
+
+
+def test_tampered_source_package_aborts_the_setup(tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(ROOT / ".cache" / "vendor", cache)
+    tarball = next(cache.glob("pyodide-*.tgz"))
+    data = bytearray(tarball.read_bytes())
+    data[-1] ^= 0xFF
+    tarball.write_bytes(bytes(data))
+    dest = tmp_path / "vendor"
+    shutil.copytree(ROOT / "site" / "vendor", dest)
+    (dest / "pyodide" / "pyodide.mjs").unlink()
+    result = run_vendor("--dest", dest, "--cache", cache)
+    assert result.returncode != 0
+    assert tarball.name in result.stderr and MANIFEST["sources"]["pyodide"]["sha256"] in result.stderr
+    assert not (dest / "pyodide" / "pyodide.mjs").exists()

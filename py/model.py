@@ -32,12 +32,12 @@ def initial_weights(seed, hidden=0):
 
 
 def update(weights, X, y, rate=1.0):
-    """One iteration of training, in place."""
+    """One iteration of training, in place. Returns `out`, the output before the update."""
     if len(weights) == 1:
         (w,) = weights
         out = sigmoid(X @ w)
         w += rate * (X.T @ ((y - out) * out * (1 - out)))
-        return
+        return out
     w1, w2 = weights
     h = sigmoid(X @ w1)
     out = sigmoid(h @ w2)
@@ -45,14 +45,52 @@ def update(weights, X, y, rate=1.0):
     d1 = (d2 @ w2.T) * h * (1 - h)
     w1 += rate * (X.T @ d1)  # both adjustments come from the same forward pass
     w2 += rate * (h.T @ d2)
+    return out
+
+
+def explain_update(weights, X, y, rate=1.0):
+    """The arrays of one update from these weights, named as in `update`, in the order computed.
+
+    The same operations in the same order as `update`, so every number is the one training used;
+    `weights` is left as it was.
+    """
+    if len(weights) == 1:
+        (w,) = weights
+        out = sigmoid(X @ w)
+        adjustment = X.T @ ((y - out) * out * (1 - out))
+        return [("X @ w", X @ w), ("out", out), ("y - out", y - out),
+                ("out * (1 - out)", out * (1 - out)),
+                ("X.T @ ((y - out) * out * (1 - out))", adjustment),
+                ("w + rate * adjustment", w + rate * adjustment)]
+    w1, w2 = weights
+    h = sigmoid(X @ w1)
+    out = sigmoid(h @ w2)
+    d2 = (y - out) * out * (1 - out)
+    d1 = (d2 @ w2.T) * h * (1 - h)
+    return [("X @ w1", X @ w1), ("h", h), ("h @ w2", h @ w2), ("out", out), ("y - out", y - out),
+            ("out * (1 - out)", out * (1 - out)), ("d2", d2), ("d2 @ w2.T", d2 @ w2.T),
+            ("h * (1 - h)", h * (1 - h)), ("d1", d1), ("X.T @ d1", X.T @ d1),
+            ("h.T @ d2", h.T @ d2), ("w1 + rate * (X.T @ d1)", w1 + rate * (X.T @ d1)),
+            ("w2 + rate * (h.T @ d2)", w2 + rate * (h.T @ d2))]
+
+
+def layers(weights, X):
+    """Every layer's activations for each row of X: [X, h, out] or [X, out]."""
+    activations = [X]
+    for w in weights:
+        activations.append(sigmoid(activations[-1] @ w))
+    return activations
+
+
+def loss(y, out):
+    """Mean squared error (as a dot product: it is computed after every iteration)."""
+    error = (y - out).ravel()
+    return float(error @ error) / error.size
 
 
 def forward(weights, X):
     """The network's output for each row of X."""
-    out = X
-    for w in weights:
-        out = sigmoid(out @ w)
-    return out
+    return layers(weights, X)[-1]
 
 
 def train(rows=SEED_ROWS, iterations=10_000, seed=1, hidden=0, rate=1.0):

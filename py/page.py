@@ -3,8 +3,9 @@
 Every element is found by id once; the training table is rendered as HTML from the rows.
 """
 
-from pyscript import document
+from pyscript import document, window
 
+import draw
 from state import MAX_ROWS, format_field, preset_name
 
 FIELDS = ("hidden", "iterations", "seed", "rate")  # number inputs, by id = state key
@@ -104,3 +105,51 @@ def show_progress(done, total, seconds):
     text = f"{done:,} of {total:,} iterations, {seconds:.1f} s"
     progress.setAttribute("aria-valuetext", text)
     progress_text.textContent = text
+
+
+def _bits_index(bits):
+    """The row of `bits` among all 8 inputs in counting order (000 is 0, 111 is 7)."""
+    return int("".join(map(str, bits)), 2)
+
+
+def show_snapshot(snapshot, state, with_step):
+    """Every picture of the network after snapshot.k iterations."""
+    current = [layer[_bits_index(state.bits)] for layer in snapshot.layers]
+    _el("loss-curve").innerHTML = draw.loss_curve(snapshot.losses, snapshot.k, state.iterations)
+    _el("diagram").innerHTML = draw.network_diagram(snapshot.weights, current)
+    _el("weights-table").innerHTML = draw.weights_table(snapshot.weights)
+    _el("truth-body").innerHTML = draw.truth_table(snapshot.layers[-1], state.rows, state.bits)
+    if with_step:
+        _el("step-through").innerHTML = draw.step_through(snapshot.step, snapshot.k, state.rate,
+                                                          snapshot.weights)
+
+
+def show_scrubber(k, total, enabled, playing):
+    slider = _el("iteration")
+    slider.max = total
+    slider.value = k
+    slider.disabled = not enabled
+    slider.setAttribute("aria-valuetext", f"iteration {k:,} of {total:,}")
+    _el("iteration-text").textContent = f"{k:,} of {total:,}"
+    _el("play").textContent = "Pause" if playing else "Play"
+    _el("play").disabled = not enabled
+    _el("step").disabled = not enabled or k >= total
+    _el("reset").disabled = not enabled
+
+
+def show_source(text):
+    _el("source").textContent = text
+
+
+def show_code(call):
+    _el("call").textContent = call
+
+
+def download(blob, filename):
+    """Save a Blob as a file, through a temporary link."""
+    url = window.URL.createObjectURL(blob)
+    link = document.createElement("a")
+    link.href = url
+    link.download = filename
+    link.click()
+    window.URL.revokeObjectURL(url)

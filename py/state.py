@@ -4,6 +4,8 @@ The fragment's canonical form (the seed's defaults):
 
     rows=001:0,111:1,101:1,011:0&bits=100&hidden=0&iterations=10000&seed=1&rate=1
 
+and `&at=k` after them when the reader looks at the network after k < iterations iterations.
+
 `parse` never raises: a malformed value falls back to its default and yields a message naming the
 key and what is allowed. `parse_field` is the one place that validates a value, used both for the
 URL and for what the reader types. No browser imports: this runs in CPython for the tests.
@@ -25,6 +27,8 @@ class State:
     iterations: int = 10_000
     seed: int = 1
     rate: float = 1.0
+    at: int = None  # the iteration shown; None is the end of training
+
 
 
 DEFAULT = State()
@@ -46,8 +50,10 @@ ALLOWED = {
     "iterations": "a whole number from 1 to 1,000,000",
     "seed": "a whole number from 0 to 4,294,967,295",
     "rate": "a number greater than 0 and at most 100, in plain decimal digits",
+    "at": "a whole number from 0 to the number of iterations",
 }
-INTEGER_RANGES = {"hidden": (0, 16), "iterations": (1, 1_000_000), "seed": (0, 2**32 - 1)}
+INTEGER_RANGES = {"hidden": (0, 16), "iterations": (1, 1_000_000), "seed": (0, 2**32 - 1),
+                  "at": (0, 1_000_000)}
 
 _BITS = re.compile(r"[01]{3}")
 _ROW = re.compile(r"([01]{3}):([01])")
@@ -130,8 +136,9 @@ def format_field(state, key):
 
 
 def serialise(state):
-    """The canonical fragment (without '#'): every key, in a fixed order."""
-    return "&".join(f"{key}={format_field(state, key)}" for key in ALLOWED)
+    """The canonical fragment (without '#'): every key in a fixed order, `at` only when set."""
+    keys = [key for key in ALLOWED if key != "at" or state.at is not None]
+    return "&".join(f"{key}={format_field(state, key)}" for key in keys)
 
 
 def parse(fragment):
@@ -146,8 +153,18 @@ def parse(fragment):
         try:
             values[key] = parse_field(key, text)
         except ValueError as err:
-            messages.append(f"{err} Using the default, {format_field(DEFAULT, key)}.")
-    return replace(DEFAULT, **values), messages
+            default = "the end of training" if key == "at" else format_field(DEFAULT, key)
+            messages.append(f"{err} Using the default, {default}.")
+    state = replace(DEFAULT, **values)
+    if state.at is not None and state.at > state.iterations:
+        messages.append(f"at: {state.at} is past the end; allowed is {ALLOWED['at']}"
+                        f" ({state.iterations:,}). Showing the end of training.")
+    return with_at(state, state.at), messages
+
+
+def with_at(state, k):
+    """The state looking at iteration k; the end of training (or past it) is `at` None."""
+    return replace(state, at=k if k is not None and k < state.iterations else None)
 
 
 def preset_name(rows):

@@ -1,9 +1,10 @@
-"""The one interface the view talks to: train (with progress) and predict.
+"""The one interface the view talks to: train (with progress), the network at k, predict.
 
 The view never touches NumPy. It asks a Trainer to train for a set of settings, hears about
-progress through a callback, and asks for predictions. Training runs in slices that hand control
-back to the event loop between them, so the page stays responsive; `cancel` (or a new `train` call)
-stops a run still going at its next slice. This is the seam at which the model can move into a web worker.
+progress through a callback, then asks for the network after any k iterations and for
+predictions. Training runs in slices that hand control back to the event loop between them, so
+the page stays responsive; `cancel` (or a new `train` call) stops a run still going at its next
+slice. This is the seam at which the model can move into a web worker.
 """
 
 import asyncio
@@ -12,10 +13,12 @@ import time
 import numpy as np
 
 import model
+from history import Run
 
 # A large learning rate drives sigmoid's exp() past the float range; the result (0 or 1) is the
 # right limit, so the overflow warning is noise that would reach the browser console as an error.
 np.seterr(over="ignore")
+
 # How long one slice of training may hold the thread before yielding, in seconds.
 SLICE_SECONDS = 0.02
 
@@ -26,8 +29,9 @@ class Cancelled(Exception):
 
 class Trainer:
     def __init__(self):
-        self.weights = None
+        self.run = None
         self._generation = 0
+        self._snapshot = None  # the last network asked for, kept for the predictions that follow
 
     async def train(self, rows, iterations, seed=1, hidden=0, rate=1.0, on_progress=None):
         """Train from scratch; calls on_progress(done, iterations, seconds) after each slice.
@@ -36,22 +40,18 @@ class Trainer:
         """
         self.cancel()
         generation = self._generation
-        X, y = model.training_arrays(rows)
-        weights = model.initial_weights(seed, hidden)
-        self.weights = weights
+        self.run = run = Run(rows, iterations, seed, hidden, rate)
         started = time.perf_counter()
-        done, batch = 0, 50
-        while done < iterations:
+        batch = 50
+        while run.done < iterations:
             slice_start = time.perf_counter()
-            for _ in range(min(batch, iterations - done)):
-                model.update(weights, X, y, rate)
-            done += min(batch, iterations - done)
+            run.advance(batch)
             # Size the next batch so one slice takes about SLICE_SECONDS.
             took = max(time.perf_counter() - slice_start, 1e-6)
             batch = max(1, min(batch * 4, int(batch * SLICE_SECONDS / took)))
             if on_progress:
-                on_progress(done, iterations, time.perf_counter() - started)
-            if done < iterations:
+                on_progress(run.done, iterations, time.perf_counter() - started)
+            if run.done < iterations:
                 await asyncio.sleep(0)
                 if generation != self._generation:
                     raise Cancelled
@@ -63,5 +63,16 @@ class Trainer:
         # as errors in the console.
         self._generation += 1
 
+    @property
+    def done(self):
+        """How many iterations have been trained so far."""
+        return self.run.done if self.run else 0
+
+    def at(self, k, with_step=True):
+        """The Snapshot after k iterations (history.Snapshot); without the step it is cheaper."""
+        self._snapshot = self.run.at(k, with_step)
+        return self._snapshot
+
     def predict(self, bits):
-        return model.predict(self.weights, bits)
+        """The output of the network last asked for with `at`, for three input bits."""
+        return model.predict(self._snapshot.weights, bits)

@@ -1,0 +1,30 @@
+"""The Python the page runs, as text: the call with the current settings, and a standalone script.
+
+The source is the model module's own file, read where it runs, never a copy kept in the page.
+"""
+
+from pathlib import Path
+
+import model
+
+SCRIPT_MAIN = 'if __name__ == "__main__":'
+
+
+def model_source():
+    return Path(model.__file__).read_text()
+
+
+def call(state, k):
+    """The training call and prediction for this state, after k iterations, as Python code."""
+    rows = "(" + ", ".join(f"({bits}, {target})" for bits, target in state.rows) + ",)"
+    return (f"weights = train(\n    rows={rows},\n    iterations={k}, seed={state.seed},"
+            f" hidden={state.hidden}, rate={state.rate!r},\n)\n"
+            f"print(repr(predict(weights, {state.bits})))")
+
+
+def standalone_script(state, k, fragment):
+    """model.py with its demo replaced by this state's network; its last line of output is p."""
+    source = model_source()
+    body = source[: source.index(SCRIPT_MAIN)]
+    indented = "\n".join("    " + line for line in call(state, k).splitlines())
+    return (f"{body}{SCRIPT_MAIN}\n    # The network tenline showed: #{fragment}\n{indented}\n")

@@ -58,7 +58,7 @@ INTEGER_RANGES = {"hidden": (0, 16), "iterations": (1, 1_000_000), "seed": (0, 2
 _BITS = re.compile(r"[01]{3}")
 _ROW = re.compile(r"([01]{3}):([01])")
 _INTEGER = re.compile(r"[0-9]{1,20}")
-_DECIMAL = re.compile(r"[0-9]{1,20}(\.[0-9]{0,40})?|\.[0-9]{1,40}")
+_DECIMAL = re.compile(r"[0-9]{1,20}(\.[0-9]{0,400})?|\.[0-9]{1,400}")  # 5e-324 needs 324 places
 
 
 def _bits(text):

@@ -1,48 +1,17 @@
 """Shared fixtures: the built site served on loopback, Debian's Chromium, and a page guard that
 fails a test on any console error, page error or request to another origin."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_site"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps trying to reach Google's hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 PAGE_TIMEOUT_MS = 60_000  # a cold start of the runtime takes seconds on a busy 2-core machine
 expect.set_options(timeout=PAGE_TIMEOUT_MS)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(root, port):
-    """Start tools/serve.py on root; returns the process once it answers."""
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tools" / "serve.py"), "--port", str(port),
-                             "--root", str(root)], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the test server did not start")
 
 
 @pytest.fixture(scope="session")

@@ -168,3 +168,27 @@ def test_narrow_screen_has_no_horizontal_scroll(page, base_url, clean):
     page.set_viewport_size({"width": 360, "height": 800})
     open_settled(page, base_url + "#hidden=16")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self';"
+       " img-src 'self' data: blob:")
+
+
+def test_everything_draws_under_a_strict_content_security_policy(page, base_url, clean):
+    def with_csp(route):
+        response = route.fetch()
+        headers = {**response.headers}
+        if route.request.resource_type == "document":
+            headers["content-security-policy"] = CSP
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/*", with_csp)
+    page.add_init_script("window.violations = [];"
+                         "document.addEventListener('securitypolicyviolation',"
+                         " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI))")
+    open_settled(page, base_url + "#hidden=3&at=5")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.locator("#diagram svg")).to_be_visible()
+    expect(page.locator("#loss-curve svg")).to_be_visible()
+    assert page.evaluate("window.violations") == []

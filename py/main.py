@@ -22,6 +22,7 @@ TYPING_PAUSE = 0.3  # seconds without a change before retraining
 PROGRESS_EVERY = 0.1  # seconds between redraws while training
 PLAY_FRAME = 0.06  # seconds per frame while playing; with reduced motion, REDUCED_FRAME
 REDUCED_FRAME = 0.5
+REDUCED_JUMPS = 20
 
 trainer = Trainer()
 state = DEFAULT
@@ -235,8 +236,10 @@ async def on_play(event):
         if not playing:
             break
         k = shown_iteration()
-        # Faster as k grows, so the early, quick learning is seen up close.
-        go_to(min(state.iterations, k + max(1, k // (4 if reduced else 25))))
+        # Faster as k grows, so the early, quick learning is seen up close; with reduced motion,
+        # a few even jumps (REDUCED_JUMPS) instead of an animation.
+        step = max(1, state.iterations // REDUCED_JUMPS) if reduced else max(1, k // 25)
+        go_to(min(state.iterations, k + step))
     if playing:
         playing = False
         show_network()

@@ -73,3 +73,12 @@ def clean(guard):
     """A test that also requires no console or page error from start to end."""
     yield guard
     assert guard.errors == []
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's source, fetched and verified like the runtime (pinned in vendor.lock.json)."""
+    import vendor
+    axe = vendor.json.loads(vendor.MANIFEST.read_text())["test_sources"]["axe"]
+    tarball = vendor.fetch_source("axe", axe, ROOT / ".cache" / "vendor")
+    return vendor.read_member(tarball, axe["member"]).decode()

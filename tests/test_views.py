@@ -192,3 +192,22 @@ def test_everything_draws_under_a_strict_content_security_policy(page, base_url,
     expect(page.locator("#diagram svg")).to_be_visible()
     expect(page.locator("#loss-curve svg")).to_be_visible()
     assert page.evaluate("window.violations") == []
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_play_pace_follows_the_motion_preference(page, base_url, clean, motion):
+    page.emulate_media(reduced_motion=motion)
+    open_settled(page, base_url + "#iterations=400&at=0")
+    page.evaluate("""() => { window.seen = []; const s = document.querySelector('#iteration');
+      new MutationObserver(() => window.seen.push(+s.value)).observe(
+        document.querySelector('#iteration-text'), {childList: true, characterData: true, subtree: true}); }""")
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=60_000)
+    seen = sorted(set(page.evaluate("window.seen")))
+    assert seen[-1] == 400
+    if motion == "reduce":
+        assert len(seen) <= 21 and all(k % 20 == 0 for k in seen)  # 20 even jumps
+    else:
+        assert seen[:10] == list(range(1, 11))  # one iteration at a time at first
+    assert abs(settled_probability(page) - model.predict(model.train(iterations=400), (1, 0, 0))) <= 1e-12

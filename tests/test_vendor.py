@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +56,17 @@ def test_tampered_source_package_aborts_the_setup(tmp_path):
     assert result.returncode != 0
     assert tarball.name in result.stderr and MANIFEST["sources"]["pyodide"]["sha256"] in result.stderr
     assert not (dest / "pyodide" / "pyodide.mjs").exists()
+
+
+def test_the_site_ships_precompiled_bytecode_with_matching_lock_hashes():
+    runtime = ROOT / "_site" / "site" / "vendor" / "pyodide"
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    numpy = lock["packages"]["numpy"]
+    wheel = runtime / numpy["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == numpy["sha256"]
+    assert numpy["sha256"] == MANIFEST["derived"][numpy["file_name"]]
+    for archive in (wheel, runtime / "python_stdlib.zip"):
+        names = zipfile.ZipFile(archive).namelist()
+        assert not [n for n in names if n.endswith(".py")], archive.name
+        assert [n for n in names if n.endswith(".pyc")], archive.name
+    assert (ROOT / "_site" / "py" / "model.py").exists()  # our own code stays source

@@ -7,10 +7,14 @@ training, JS heap growth over 1,000 slider moves and the time per frame while pl
 Every number is a median over a few runs unless it says otherwise; machines here are noisy.
 """
 
+import gzip
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
 
@@ -70,17 +74,36 @@ def cpython_ms(fragment, runs=3):
     return median(times)
 
 
-def bench_loading(browser, url):
-    cold, repeat, longest = [], [], []
+def visit_twice(browser, url, root):
+    """Cold then repeat visit in a fresh context: (cold ms, repeat ms, longest task, bytes)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(PROBE)
+    paths = []
+    page.on("response", lambda r: paths.append(urlparse(r.url).path))
+    cold = load_time(page, url)
+    longest = page.evaluate("window.__longest")
+    cold_bytes = transferred(root, paths)
+    repeat = load_time(page, url)
+    context.close()
+    return cold, repeat, longest, cold_bytes
+
+
+def transferred(root, paths):
+    """(raw, gzip) bytes of the files a visit fetched, gzip as a static host serves them."""
+    files = [root / p.lstrip("/") for p in dict.fromkeys(paths)]
+    files = [f if f.is_file() else f / "index.html" for f in files]
+    raw = sum(f.stat().st_size for f in files)
+    return raw, sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+
+
+def bench_loading(browser, base, root):
+    """tenline and the plain-Pyodide reference, interleaved, several times each."""
+    results = {"tenline": [], "reference": []}
     for _ in range(RUNS):
-        context = browser.new_context()
-        page = context.new_page()
-        page.add_init_script(PROBE)
-        cold.append(load_time(page, url))
-        longest.append(page.evaluate("window.__longest"))
-        repeat.append(load_time(page, url))
-        context.close()
-    return cold, repeat, longest
+        for name, path in (("tenline", ""), ("reference", "reference.html")):
+            results[name].append(visit_twice(browser, base + path, root))
+    return {name: list(zip(*runs)) for name, runs in results.items()}
 
 
 def bench_toggles(page, url, count=200):
@@ -145,21 +168,30 @@ def row(name, value):
 
 
 def main():
-    site = ROOT / "_site"
+    root = Path(tempfile.mkdtemp(prefix="tenline-bench-"))
+    for entry in (ROOT / "_site").iterdir():
+        (root / entry.name).symlink_to(entry)
+    (root / "reference.html").symlink_to(ROOT / "tools" / "bench_reference.html")
+    (root / "original").symlink_to(ROOT / "site" / "vendor" / "pyodide")  # as fetched, not derived
     port = free_port()
-    server = serve(site, port)
+    server = serve(root, port)
     url = f"http://127.0.0.1:{port}/"
     foreign = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"tenline bench — {time.strftime('%Y-%m-%d %H:%M')}, Chromium {browser.version}")
-            cold, repeat, longest = bench_loading(browser, url)
-            print("Loading (to the first settled prediction, fresh browser context each time)")
-            row(f"cold load, median of {RUNS} (min–max)",
-                f"{median(cold):7.0f} ms  ({min(cold):.0f}–{max(cold):.0f})")
-            row(f"repeat visit, median of {RUNS}", f"{median(repeat):7.0f} ms")
-            row("longest main-thread task while loading, median", f"{median(longest):7.0f} ms")
+            loads = bench_loading(browser, url, root)
+            print(f"Loading to the first prediction; fresh context each time, {RUNS} interleaved runs,"
+                  " medians; reference = plain Pyodide + NumPy + the seed")
+            for i, what in enumerate(["cold load", "repeat visit"]):
+                ours, ref = median(loads["tenline"][i]), median(loads["reference"][i])
+                row(what, f"tenline {ours:6.0f} ms   reference {ref:6.0f} ms   ratio {ours / ref:4.2f}×")
+            ours, ref = median(loads["tenline"][2]), median(loads["reference"][2])
+            row("longest main-thread task while loading", f"tenline {ours:6.0f} ms   reference {ref:6.0f} ms")
+            for name in ("tenline", "reference"):
+                raw, zipped = loads[name][3][0]
+                row(f"bytes on a cold visit, {name}", f"{raw / 1e6:5.2f} MB raw   {zipped / 1e6:5.2f} MB gzip")
 
             context = browser.new_context()
             context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url)
@@ -190,6 +222,7 @@ def main():
             browser.close()
     finally:
         server.terminate()
+        shutil.rmtree(root)
 
 
 def _time(fn):

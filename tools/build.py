@@ -1,20 +1,64 @@
 """Assemble the static site that ships (and that the tests and the bench load) in _site/.
 
-The site is exactly what a static host serves: index.html, pyscript.toml, py/ and site/
-(with the vendored runtime). Usage: python tools/build.py [--out DIR]
+The site is what a static host serves: index.html, pyscript.toml, py/ and site/ with the
+vendored runtime, except that the standard library and NumPy are replaced by derived copies with
+precompiled bytecode (tools/derive.mjs, run by Pyodide itself under node), so the browser skips
+compiling them at start-up. The derivation is reproducible: its outputs must have the sha256
+recorded under "derived" in vendor.lock.json, and the lock file the page serves carries the
+derived wheel's hash (Pyodide checks it). `py/` stays source: the page shows it.
+
+Usage: python tools/build.py [--out DIR] [--record]   (--record: write new derived hashes,
+after a deliberate change to the derivation)
 """
 
 import argparse
+import hashlib
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ["index.html", "pyscript.toml", "py", "site"]
+VENDOR = ROOT / "site" / "vendor" / "pyodide"
+DERIVED = ROOT / ".cache" / "derived"
+MANIFEST = ROOT / "vendor.lock.json"
 
 
-def build(out: Path) -> None:
-    if not (ROOT / "site" / "vendor").is_dir():
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def derive(record):
+    """The derived runtime files in .cache/derived/, checked against the manifest."""
+    manifest = json.loads(MANIFEST.read_text())
+    expected = manifest.get("derived", {})
+    if record or not all((DERIVED / name).exists() and sha256(DERIVED / name) == digest
+                         for name, digest in expected.items()) or not expected:
+        if not shutil.which("node"):
+            raise SystemExit("build: Node.js is needed to precompile the runtime; install it"
+                             " (Debian: apt-get install nodejs) and run again")
+        print("build: precompiling the standard library and NumPy (Pyodide under node)")
+        shutil.rmtree(DERIVED, ignore_errors=True)
+        DERIVED.mkdir(parents=True)
+        subprocess.run(["node", str(ROOT / "tools" / "derive.mjs"), str(VENDOR), str(DERIVED)],
+                       check=True)
+    actual = {path.name: sha256(path) for path in sorted(DERIVED.iterdir())}
+    if record:
+        manifest["derived"] = actual
+        MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n")
+    elif actual != expected:
+        wrong = [f"{n}: sha256 is {actual.get(n)}, expected {d}" for n, d in expected.items()
+                 if actual.get(n) != d]
+        raise SystemExit("build: the derived runtime is not the one recorded (not reproducible?): "
+                         + "; ".join(wrong) + ". After a deliberate change: build.py --record")
+    return actual
+
+
+def build(out, record=False):
+    if not VENDOR.is_dir():
         raise SystemExit("build: site/vendor/ is missing; run tools/vendor.py first (make vendor)")
+    derived = derive(record)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for name in SHIPPED:
@@ -23,13 +67,23 @@ def build(out: Path) -> None:
             shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, out / name)
+    runtime = out / "site" / "vendor" / "pyodide"
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    for name, digest in derived.items():
+        shutil.copy2(DERIVED / name, runtime / name)
+        for package in lock["packages"].values():
+            if package["file_name"] == name:
+                package["sha256"] = digest  # loadPackage checks each wheel against this
+    (runtime / "pyodide-lock.json").write_text(json.dumps(lock))
     print(f"build: site assembled in {out}")
 
 
-def main() -> None:
+def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_site")
-    build(parser.parse_args().out)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+    build(args.out, args.record)
 
 
 if __name__ == "__main__":

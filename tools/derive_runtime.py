@@ -1,0 +1,60 @@
+"""Runs inside Pyodide (under node, see derive.mjs): precompile the standard library and NumPy.
+
+Every .py in python_stdlib.zip and in the NumPy wheel becomes a .pyc in its place (the "legacy"
+layout a sourceless import looks for), as unchecked-hash bytecode, so the browser's CPython skips
+compiling at start-up. Zips are written with sorted names and fixed timestamps, so the same
+originals always give the same bytes; derive.mjs passes SOURCE and OUT.
+"""
+
+import base64
+import hashlib
+import importlib.util
+import io
+import marshal
+import sys
+import zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def to_pyc(source, path):
+    code = compile(source, path, "exec", dont_inherit=True, optimize=0)
+    return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
+
+
+def record_line(name, data):
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def precompile(source_zip, out_zip, prefix):
+    """Copy a zip, turning each .py into .pyc; `prefix` is where its files live at run time."""
+    files = {}
+    with zipfile.ZipFile(source_zip) as zin:
+        for info in zin.infolist():
+            if info.is_dir():
+                continue
+            data = zin.read(info)
+            if info.filename.endswith(".py"):
+                files[info.filename + "c"] = to_pyc(data, f"{prefix}/{info.filename}")
+            else:
+                files[info.filename] = data
+    record = next((n for n in files if n.endswith(".dist-info/RECORD")), None)
+    if record:  # a wheel lists its files with their hashes: list the ones it now holds
+        lines = [record_line(n, d) for n, d in sorted(files.items()) if n != record]
+        files[record] = ("\n".join(lines + [f"{record},,"]) + "\n").encode()
+    with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, files[name])
+
+
+def main(vendor, out):
+    site_packages = f"/lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
+    stdlib_zip = f"/lib/python{sys.version_info.major}{sys.version_info.minor}.zip"
+    precompile(f"{vendor}/python_stdlib.zip", f"{out}/python_stdlib.zip", stdlib_zip)
+    wheel = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+    precompile(f"{vendor}/{wheel}", f"{out}/{wheel}", site_packages)

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test bench vendor site browser screenshot clean
+.PHONY: serve test bench vendor site browser runtime-modules screenshot clean
 
 vendor:  ## fetch and verify the runtime (PyScript, Pyodide, NumPy) into site/vendor/
 	$(PYTHON) tools/vendor.py
@@ -28,6 +28,10 @@ test: site $(VENV)/.installed browser  ## the whole suite: model, state, page
 
 bench: site $(VENV)/.installed browser  ## print load, training and latency figures for this machine
 	$(VPY) tools/bench.py
+
+runtime-modules: vendor $(VENV)/.installed browser  ## recompute the kept modules after a new import
+	$(VPY) tools/keep.py
+	$(PYTHON) tools/build.py --record
 
 screenshot: site $(VENV)/.installed browser  ## docs/screenshot.png, for the README
 	$(VPY) tools/screenshot.py

@@ -1,132 +1,295 @@
-"""The state room in CPython: the fragment's canonical form, fallbacks, and a Hypothesis property
-that no string can make parsing fail or drift."""
+"""The state layer in CPython: the fragment's canonical form, fallbacks with messages, typed input,
+presets and added rows, and Hypothesis properties that no string can make parsing fail or drift."""
+
+from dataclasses import replace
+from itertools import product
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
-from state import (ALLOWED, DEFAULT, PRESETS, State, add_row, format_field, format_rate, parse,
-                   parse_field, preset_name, serialise, with_at)
+from state import (ALLOWED, DEFAULT, MAX_ROWS, PRESETS, State, add_row, format_field, format_rate,
+                   format_rows, parse, parse_field, preset_name, serialise, with_at)
 
 SEED_FRAGMENT = "rows=001:0,111:1,101:1,011:0&bits=100&hidden=0&iterations=10000&seed=1&rate=1"
+KEYS = ["rows", "bits", "hidden", "iterations", "seed", "rate"]  # the canonical order
+XOR_ROWS = parse_field("rows", PRESETS["XOR"])
+
+# A state with every field away from its default, to see which fields a fragment changed.
+OTHER = State(rows=XOR_ROWS, bits=(0, 1, 1), hidden=4, iterations=500, seed=9, rate=0.5)
 
 
-def test_defaults_serialise_to_the_seed():
-    assert serialise(DEFAULT) == SEED_FRAGMENT
-    assert parse(SEED_FRAGMENT) == (DEFAULT, [])
-    assert parse("#" + SEED_FRAGMENT) == (DEFAULT, [])
-    assert parse("") == (DEFAULT, [])
-
-
-@pytest.mark.parametrize("field, value", [
-    ("rows", (((1, 1, 0), 1),)), ("bits", (0, 1, 1)), ("hidden", 16), ("iterations", 1),
-    ("seed", 2**32 - 1), ("rate", 0.125), ("at", 0),
-])
-def test_every_field_round_trips(field, value):
-    state = State(**{field: value})
-    assert parse(serialise(state)) == (state, [])
-
-
-@pytest.mark.parametrize("rate, text", [(1.0, "1"), (0.5, "0.5"), (2.5, "2.5"), (0.00001, "0.00001"),
-                                        (100.0, "100"), (0.1, "0.1"), (1e-7, "0.0000001")])
-def test_rate_is_the_shortest_plain_decimal(rate, text):
-    assert format_rate(rate) == text
-    assert float(text) == rate
-
-
-def test_canonical_details():
-    state, messages = parse("seed=007&foo=bar&hidden=2&hidden=3&rate=2.50")
-    assert messages == []
-    assert (state.seed, state.hidden, state.rate) == (7, 3, 2.5)  # the last repeated key counts
-    assert serialise(state) == SEED_FRAGMENT.replace("hidden=0", "hidden=3").replace(
-        "seed=1", "seed=7").replace("rate=1", "rate=2.5")
-
-
-def test_at_is_written_only_before_the_end():
-    assert serialise(with_at(DEFAULT, 37)).endswith("&rate=1&at=37")
-    assert with_at(DEFAULT, 10_000).at is None
-    state, messages = parse("iterations=50&at=51")
-    assert state.at is None and messages[0].startswith("at:")
-
-
-NINE_ROWS = "000:0,001:0,010:0,011:1,100:0,101:1,110:1,111:1,111:0"
-
-
-@pytest.mark.parametrize("key, bad", [
-    ("iterations", "ten"), ("rows", "01x:1"), ("rows", "001:0,001:1"), ("rows", NINE_ROWS),
-    ("hidden", "99"), ("rows", ""), ("rate", "1e5"), ("rate", "inf"), ("rate", "nan"),
-    ("rate", "0"), ("rate", "100.5"), ("rate", "-1"), ("seed", "4294967296"), ("seed", "1_000"),
-    ("iterations", "0"), ("iterations", "+5"), ("bits", "10"), ("bits", "1000"), ("at", "x"),
-])
-def test_malformed_value_falls_back_with_a_message(key, bad):
-    state, messages = parse(f"bits=011&{key}={bad}" if key != "bits" else f"seed=9&{key}={bad}")
-    assert len(messages) == 1
-    assert messages[0].startswith(f"{key}:") and "allowed" in messages[0]
-    assert getattr(state, key) == getattr(DEFAULT, key)
-    if key == "bits":
-        assert state.seed == 9  # the other key keeps its value
-    else:
-        assert state.bits == (0, 1, 1)
-
-
-def test_typed_values_use_the_same_validation():
-    assert parse_field("iterations", "60000") == 60000
-    with pytest.raises(ValueError, match=r"^hidden: .*allowed is a whole number from 0 to 16"):
-        parse_field("hidden", "17")
-
-
-def test_presets_and_custom():
-    for name, rows in PRESETS.items():
-        assert preset_name(parse_field("rows", rows)) == name
-    assert preset_name(((((0, 0, 1), 1)),)) == "Custom"
-
-
-def test_add_row_takes_the_first_unused_input():
-    assert add_row(DEFAULT.rows)[-1] == ((0, 0, 0), 0)
-    assert add_row((((0, 0, 0), 1), ((0, 0, 1), 0)))[-1] == ((0, 1, 0), 0)
-
-
-# ---- properties ------------------------------------------------------------------------------
-
-VALUES = {
-    "rows": st.one_of(st.text(alphabet="01:,x", max_size=40),
-                      st.lists(st.from_regex(r"[01]{3}:[01]", fullmatch=True), max_size=9).map(",".join)),
-    "bits": st.text(alphabet="012", max_size=4),
-    "rate": st.one_of(st.from_regex(r"[0-9]{0,3}(\.[0-9]{0,4})?", fullmatch=True),
-                      st.sampled_from(["inf", "nan", "1e3", "-1", "1_0"])),
-}
-INTEGER = st.one_of(st.integers(-5, 2**33).map(str), st.text(max_size=6))
-@st.composite
-def fragments(draw):
-    parts = []
-    for key in draw(st.lists(st.sampled_from(list(ALLOWED) + ["junk", ""]), max_size=9)):
-        parts.append(f"{key}={draw(VALUES.get(key, INTEGER))}")
-    return "&".join(parts)
+def fragment_of(state, **texts):
+    """The canonical fragment of `state` with some keys' texts replaced."""
+    fields = {key: format_field(state, key) for key in KEYS} | texts
+    return "&".join(f"{key}={text}" for key, text in fields.items())
 
 
 def assert_valid(state):
+    """Every field reads back from its own formatted text, and `at` is before the end."""
     for key in ALLOWED:
         if key != "at" or state.at is not None:
             assert parse_field(key, format_field(state, key)) == getattr(state, key)
-    assert state.at is None or state.at < state.iterations
+    assert state.at is None or 0 <= state.at < state.iterations
 
 
-@given(st.one_of(st.text(), fragments()))
-def test_any_fragment_gives_a_valid_state_and_serialise_is_a_fixed_point(fragment):
+# ---- 1. round trip of every field --------------------------------------------------------------
+
+@pytest.mark.parametrize("field, value", [
+    ("rows", (((1, 1, 0), 1),)),
+    ("rows", XOR_ROWS),
+    ("rows", tuple(((a, b, c), (a + b + c) % 2) for a, b, c in product((1, 0), repeat=3))),
+    ("bits", (0, 1, 1)),
+    ("bits", (0, 0, 0)),
+    ("hidden", 16),
+    ("iterations", 1),
+    ("iterations", 1_000_000),
+    ("seed", 0),
+    ("seed", 2**32 - 1),
+    ("rate", 0.125),
+    ("rate", 100.0),
+    ("rate", 5e-324),
+    ("at", 0),
+    ("at", 9_999),
+])
+def test_every_field_round_trips(field, value):
+    state = State(**{field: value})
+    assert getattr(state, field) != getattr(DEFAULT, field)
+    assert parse(serialise(state)) == (state, [])
+
+
+# ---- 2. canonical form -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fragment", [SEED_FRAGMENT, "#" + SEED_FRAGMENT, "", "#"])
+def test_the_seed_is_the_default(fragment):
+    assert serialise(DEFAULT) == SEED_FRAGMENT
+    assert parse(fragment) == (DEFAULT, [])
+
+
+def test_every_key_is_written_in_order():
+    shuffled = "rate=0.5&seed=9&iterations=500&hidden=4&bits=011&rows=" + PRESETS["XOR"]
+    state, messages = parse(shuffled)
+    assert (state, messages) == (OTHER, [])
+    assert [part.partition("=")[0] for part in serialise(state).split("&")] == KEYS
+    assert serialise(state) == fragment_of(OTHER)
+
+
+def test_at_is_written_last_and_only_before_the_end():
+    assert serialise(with_at(DEFAULT, 37)) == SEED_FRAGMENT + "&at=37"
+    assert with_at(DEFAULT, 10_000).at is None
+    assert parse(SEED_FRAGMENT + "&at=10000") == (DEFAULT, [])
+
+
+@pytest.mark.parametrize("rate, text", [
+    (1.0, "1"), (0.5, "0.5"), (2.5, "2.5"), (0.00001, "0.00001"), (100.0, "100"), (0.1, "0.1"),
+    (1e-7, "0.0000001"), (10.0, "10"), (0.3, "0.3"), (1 / 3, "0.3333333333333333"),
+])
+def test_rate_is_the_shortest_plain_decimal(rate, text):
+    assert format_rate(rate) == text
+    assert serialise(State(rate=rate)).endswith(f"&rate={text}")
+    assert parse_field("rate", text) == rate
+
+
+@pytest.mark.parametrize("rate", [5e-324, 1e-300, 2.2250738585072014e-308, 1e-5, 99.99999999999999])
+def test_rate_never_has_an_exponent(rate):
+    text = format_rate(rate)
+    assert set(text) <= set("0123456789.") and not text.endswith(".0")
+    assert float(text) == rate
+
+
+@pytest.mark.parametrize("given_text, field, value, canonical", [
+    ("iterations=007", "iterations", 7, "iterations=7"),
+    ("seed=0000", "seed", 0, "seed=0"),
+    ("hidden=016", "hidden", 16, "hidden=16"),
+    ("rate=002.50", "rate", 2.5, "rate=2.5"),
+    ("rate=.5", "rate", 0.5, "rate=0.5"),
+    ("rate=100.000", "rate", 100.0, "rate=100"),
+])
+def test_numbers_canonicalise(given_text, field, value, canonical):
+    state, messages = parse(given_text)
+    assert (getattr(state, field), messages) == (value, [])
+    assert canonical in serialise(state).split("&")
+
+
+@pytest.mark.parametrize("missing", KEYS)
+def test_a_missing_key_takes_its_default(missing):
+    fragment = "&".join(part for part in fragment_of(OTHER).split("&")
+                        if not part.startswith(missing + "="))
+    assert parse(fragment) == (replace(OTHER, **{missing: getattr(DEFAULT, missing)}), [])
+
+
+@pytest.mark.parametrize("extra", ["foo=bar", "Seed=5", "seed5", "=1", "", "#hidden=3", "row=1"])
+def test_unknown_keys_are_ignored(extra):
+    first, rest = fragment_of(OTHER).split("&", 1)
+    assert parse(f"{first}&{extra}&{rest}&{extra}") == (OTHER, [])
+
+
+def test_a_repeated_key_the_last_one_counts():
+    assert parse("hidden=2&seed=3&hidden=5") == (State(hidden=5, seed=3), [])
+    assert parse("hidden=x&hidden=5") == (State(hidden=5), [])
+    state, messages = parse("hidden=5&hidden=x")
+    assert state == DEFAULT and len(messages) == 1 and messages[0].startswith("hidden:")
+
+
+# ---- 3. malformed values fall back, with a message --------------------------------------------
+
+NINE_ROWS = "000:0,001:0,010:0,011:1,100:0,101:1,110:1,111:1,111:0"
+MALFORMED = [
+    ("iterations", "ten"), ("iterations", "0"), ("iterations", "1000001"), ("iterations", "+5"),
+    ("iterations", "1e3"), ("iterations", ""),
+    ("rows", "01x:1"), ("rows", "001:0,001:1"), ("rows", NINE_ROWS), ("rows", ""),
+    ("rows", "001:0,"), ("rows", "0011"), ("rows", "001:2"),
+    ("hidden", "99"), ("hidden", "17"), ("hidden", "-1"), ("hidden", "1.0"),
+    ("rate", "1e5"), ("rate", "inf"), ("rate", "nan"), ("rate", "0"), ("rate", "0.0"),
+    ("rate", "100.5"), ("rate", "-1"), ("rate", "+1"), ("rate", "1_0"), ("rate", "."),
+    ("rate", "1/2"), ("rate", "0x10"),
+    ("seed", "4294967296"), ("seed", "1_000"), ("seed", "-1"), ("seed", " 1"), ("seed", "١"),
+    ("bits", "10"), ("bits", "1000"), ("bits", "102"), ("bits", ""),
+]
+
+
+@pytest.mark.parametrize("key, bad", MALFORMED)
+def test_a_malformed_value_falls_back_and_others_keep_theirs(key, bad):
+    state, messages = parse(fragment_of(OTHER, **{key: bad}))
+    assert state == replace(OTHER, **{key: getattr(DEFAULT, key)})
+    assert len(messages) == 1
+    assert messages[0].startswith(f"{key}:")
+    assert ALLOWED[key] in messages[0]
+
+
+@pytest.mark.parametrize("fragment", ["at=x", "at=-1", "iterations=50&at=51"])
+def test_a_bad_at_shows_the_end_of_training(fragment):
     state, messages = parse(fragment)
-    assert all(isinstance(m, str) for m in messages)
+    assert state.at is None
+    assert len(messages) == 1 and messages[0].startswith("at:") and ALLOWED["at"] in messages[0]
+
+
+# ---- 4. properties -----------------------------------------------------------------------------
+
+BIT = st.integers(0, 1)
+rows_strategy = st.lists(st.tuples(st.tuples(BIT, BIT, BIT), BIT),
+                         min_size=1, max_size=MAX_ROWS, unique_by=lambda row: row[0]).map(tuple)
+rates = st.floats(min_value=0, max_value=100, exclude_min=True, allow_nan=False)
+
+
+@st.composite
+def states(draw):
+    state = State(rows=draw(rows_strategy), bits=draw(st.tuples(BIT, BIT, BIT)),
+                  hidden=draw(st.integers(0, 16)), iterations=draw(st.integers(1, 1_000_000)),
+                  seed=draw(st.integers(0, 2**32 - 1)), rate=draw(rates))
+    return with_at(state, draw(st.none() | st.integers(0, state.iterations)))
+
+
+def with_zeros(integers):
+    return st.tuples(st.text("0", max_size=3), integers).map(lambda z_n: z_n[0] + str(z_n[1]))
+
+
+VALID = {
+    "rows": rows_strategy.map(format_rows),
+    "bits": st.from_regex(r"[01]{3}", fullmatch=True),
+    "hidden": with_zeros(st.integers(0, 16)),
+    "iterations": with_zeros(st.integers(1, 1_000_000)),
+    "seed": with_zeros(st.integers(0, 2**32 - 1)),
+    "rate": rates.map(format_rate) | st.from_regex(r"[0-9]{1,3}(\.[0-9]{0,4})?", fullmatch=True),
+    "at": with_zeros(st.integers(0, 20_000)),
+}
+INTEGER_JUNK = st.integers(-5, 2**33).map(str) | st.sampled_from(["", "1e3", "1_0", "+1", "1.0"])
+JUNK = {
+    "rows": st.text(alphabet="01:,x2%", max_size=40)
+            | st.lists(st.from_regex(r"[01]{3}:[01]", fullmatch=True), max_size=9).map(",".join),
+    "bits": st.text(alphabet="012", max_size=4),
+    "rate": st.from_regex(r"[0-9]{0,4}(\.[0-9]{0,4})?", fullmatch=True)
+            | st.sampled_from(["inf", "nan", "1e5", "-1", "1_0", "+1", "0", "100.5", "%31"]),
+}
+
+
+@st.composite
+def fragments(draw):
+    """'&'-joined parts: real keys with valid or junk values, unknown keys, parts without '='."""
+    parts = []
+    for key in draw(st.lists(st.sampled_from(list(ALLOWED) + ["junk", "", "Seed"]), max_size=10)):
+        value = draw(VALID.get(key, st.text(max_size=5)) | JUNK.get(key, INTEGER_JUNK) | st.text())
+        parts.append(draw(st.sampled_from([f"{key}={value}", key, f"{key}={value}={value}"])))
+    return draw(st.sampled_from(["", "#"])) + "&".join(parts)
+
+
+any_fragment = st.text() | fragments()
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_fragment)
+def test_any_fragment_parses_to_a_valid_state(fragment):
+    result = parse(fragment)
+    assert isinstance(result, tuple) and len(result) == 2
+    state, messages = result
+    assert isinstance(state, State) and isinstance(messages, list)
+    assert all(isinstance(m, str) and m.partition(":")[0] in ALLOWED for m in messages)
     assert_valid(state)
-    canonical = serialise(state)
-    assert parse(canonical) == (state, [])
-    assert serialise(parse(canonical)[0]) == canonical
 
 
-rows_strategy = st.lists(st.tuples(st.tuples(*[st.integers(0, 1)] * 3), st.integers(0, 1)),
-                         min_size=1, max_size=8, unique_by=lambda r: r[0]).map(tuple)
+@settings(max_examples=300, deadline=None)
+@given(any_fragment)
+def test_serialise_after_parse_is_a_fixed_point(fragment):
+    canonical = serialise(parse(fragment)[0])
+    state, messages = parse(canonical)
+    assert messages == []
+    assert serialise(state) == canonical
 
 
-@given(st.builds(State, rows=rows_strategy, bits=st.tuples(*[st.integers(0, 1)] * 3),
-                 hidden=st.integers(0, 16), iterations=st.integers(1, 1_000_000),
-                 seed=st.integers(0, 2**32 - 1),
-                 rate=st.floats(0, 100, exclude_min=True, allow_nan=False)))
+@settings(max_examples=300, deadline=None)
+@given(states())
 def test_valid_states_round_trip(state):
     assert parse(serialise(state)) == (state, [])
+    assert parse("#" + serialise(state)) == (state, [])
+
+
+# ---- 5. typed input uses the same validation ---------------------------------------------------
+
+@pytest.mark.parametrize("key, text, value", [
+    ("iterations", "60000", 60000), ("hidden", "16", 16), ("seed", "4294967295", 2**32 - 1),
+    ("rate", "0.25", 0.25), ("bits", "011", (0, 1, 1)), ("rows", "101:1", (((1, 0, 1), 1),)),
+])
+def test_parse_field_reads_typed_values(key, text, value):
+    assert parse_field(key, text) == value
+
+
+@pytest.mark.parametrize("key, bad", [("hidden", "17"), *MALFORMED])
+def test_parse_field_rejects_with_the_key_and_what_is_allowed(key, bad):
+    with pytest.raises(ValueError) as err:
+        parse_field(key, bad)
+    assert str(err.value).startswith(f"{key}:")
+    assert ALLOWED[key] in str(err.value)
+
+
+# ---- 6. presets and added rows -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_each_preset_is_named_and_an_edit_is_custom(name):
+    rows = parse_field("rows", PRESETS[name])
+    assert preset_name(rows) == name
+    (bits, target), *rest = rows
+    assert preset_name(((bits, 1 - target), *rest)) == "Custom"  # a target changed
+    assert preset_name(tuple(rest)) == "Custom"  # a row removed
+    if len(rows) < MAX_ROWS:
+        assert preset_name(add_row(rows)) == "Custom"  # a row added
+
+
+@pytest.mark.parametrize("table, new", [
+    (PRESETS["Seed"], "000:0"),
+    ("000:1,001:0", "010:0"),
+    ("001:1,000:1", "010:0"),
+    ("111:1", "000:0"),
+    ("000:0,001:0,010:0,011:1,100:0,101:1,111:1", "110:0"),
+])
+def test_add_row_takes_the_first_unused_input_with_target_0(table, new):
+    rows = parse_field("rows", table)
+    assert add_row(rows) == rows + parse_field("rows", new)
+
+
+@given(rows_strategy.filter(lambda rows: len(rows) < MAX_ROWS))
+def test_add_row_keeps_the_table_valid(rows):
+    added = add_row(rows)
+    assert added[:-1] == rows
+    (bits, target) = added[-1]
+    assert target == 0
+    assert bits == min(set(product((0, 1), repeat=3)) - {b for b, _ in rows})
+    assert parse_field("rows", format_rows(added)) == added

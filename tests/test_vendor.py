@@ -70,3 +70,10 @@ def test_the_site_ships_precompiled_bytecode_with_matching_lock_hashes():
         assert not [n for n in names if n.endswith(".py")], archive.name
         assert [n for n in names if n.endswith(".pyc")], archive.name
     assert (ROOT / "_site" / "py" / "model.py").exists()  # our own code stays source
+
+
+def test_the_kept_module_set_is_current():
+    """runtime-modules.json is what tools/keep.py computes from the page now, not a hand list."""
+    import keep
+    assert keep.compute() == json.loads((ROOT / "runtime-modules.json").read_text()), \
+        "the page's imports changed: run `make runtime-modules`"

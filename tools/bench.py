@@ -1,10 +1,14 @@
 """`make bench`: tenline's figures on this machine, measured in one run. It asserts nothing.
 
 Loads the built site (_site/) from a loopback server in Debian's Chromium and prints:
-cold and repeat load to the first prediction, training time in the browser beside CPython running
-the same code, toggle-to-readout latency, the longest main-thread task while loading and while
-training, JS heap growth over 1,000 slider moves and the time per frame while playing.
-Every number is a median over a few runs unless it says otherwise; machines here are noisy.
+cold and repeat load to the first prediction (beside a plain-Pyodide reference page), the longest
+main-thread task while loading, the bytes a cold visit fetches, training time in the browser beside
+CPython running the same code (and the longest task while training), toggle-to-readout latency,
+JS heap growth over 1,000 slider moves and the time per frame while playing.
+Times are taken inside the page (performance.now() from navigation start or from the event), not by
+polling from Python. Medians over a few runs unless a row says otherwise; machines here are noisy.
+Every request to another origin is refused and counted. The exit status is 0 unless the page
+cannot be loaded at all.
 """
 
 import gzip
@@ -16,7 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
 from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve
 
@@ -27,64 +31,75 @@ import model  # noqa: E402
 from state import parse  # noqa: E402
 
 RUNS = 5
-TRAINING_CASES = {  # name: fragment
-    "seed (10,000 it.)": "iterations=10000",
-    "4 hidden, XOR, 60,000 it.": "rows=001:0,011:1,101:1,111:0&hidden=4&iterations=60000",
-    "seed, 1,000,000 it.": "iterations=1000000",
+LOAD_TIMEOUT_MS = 120_000
+TRAINING_CASES = {  # name: (URL fragment, browser runs); add a case here to bench it
+    "seed (10,000 it.)": ("iterations=10000", 3),
+    "4 hidden, XOR, 60,000 it.": ("rows=001:0,011:1,101:1,111:0&hidden=4&iterations=60000", 3),
+    "seed, 1,000,000 it.": ("iterations=1000000", 1),
 }
-# Long tasks from navigation on, and the readout's settling time, recorded inside the page.
+# Installed before any page script: every long task, and the moment of the first settled readout.
 PROBE = """
-window.__longest = 0;
+window.__longtasks = [];
 new PerformanceObserver(list => { for (const e of list.getEntries())
-  window.__longest = Math.max(window.__longest, e.duration); })
-  .observe({type: 'longtask', buffered: true});
+  window.__longtasks.push([e.startTime, e.duration]); }).observe({type: 'longtask', buffered: true});
+new MutationObserver((_, observer) => {
+  const r = document.getElementById('prediction');
+  if (r && r.getAttribute('aria-busy') === 'false' && r.hasAttribute('data-probability')) {
+    window.__firstPrediction = performance.now(); observer.disconnect(); }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['aria-busy', 'data-probability']});
 """
+SETTLED = "#prediction[aria-busy='false'][data-probability]"
 
 
 def median(values):
     return statistics.median(values)
 
 
-def settle(page, timeout=600_000):
-    page.wait_for_selector("#prediction[aria-busy='false'][data-probability]", timeout=timeout)
+def spread(values):
+    return f"median {median(values):6.0f}  min {min(values):6.0f}  max {max(values):6.0f} ms"
 
 
-def load_time(page, url):
-    """Milliseconds from navigation start to the first settled prediction."""
-    page.goto(url)
-    settle(page)
-    return page.evaluate("performance.now()")
+def task(ms):
+    """A longest-task figure; the Long Tasks API reports only tasks of 50 ms or more."""
+    return f"{ms:4.0f} ms" if ms else " <50 ms"
 
 
-def status_ms(page):
-    """The in-browser training time the page reports: 'trained N iterations in T ms'."""
-    text = page.locator("#status").inner_text()
-    return float(text.rsplit(" in ", 1)[1].split(" ms")[0].replace(",", ""))
-
-
-def cpython_ms(fragment, runs=3):
-    """CPython running the page's training loop (history.Run) for the same state."""
-    s, _ = parse(fragment)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run = history.Run(s.rows, s.iterations, s.seed, s.hidden, s.rate)
-        run.advance(s.iterations)
-        times.append((time.perf_counter() - start) * 1000)
-    return median(times)
-
-
-def visit_twice(browser, url, root):
-    """Cold then repeat visit in a fresh context: (cold ms, repeat ms, longest task, bytes)."""
+def guarded_context(browser, origin, foreign):
+    """A fresh context (own HTTP cache) that refuses, and records, requests to another origin."""
     context = browser.new_context()
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((origin, "data:"))
+                  else (foreign.append(r.request.url), r.abort()))
+    return context
+
+
+def longest_task(page, since=0.0, until=float("inf")):
+    """The longest main-thread task overlapping [since, until), in ms (page clock)."""
+    page.wait_for_timeout(200)  # an entry is delivered only after its task has ended
+    return page.evaluate("([a, b]) => Math.max(0, ...window.__longtasks"
+                         ".filter(([s, d]) => s < b && s + d > a).map(([, d]) => d))",
+                         [since, until if until != float("inf") else 1e15])
+
+
+def first_prediction(page, url):
+    """Navigate; ms from navigation start to the first settled readout, and the longest task."""
+    page.goto(url)
+    page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function("window.__firstPrediction !== undefined")
+    at = page.evaluate("window.__firstPrediction")
+    return at, longest_task(page, until=at)
+
+
+def visit_twice(browser, base, path, root, foreign):
+    """Cold then repeat visit in a fresh context: (cold ms, repeat ms, longest task, bytes)."""
+    url = base + path
+    context = guarded_context(browser, base, foreign)
     page = context.new_page()
     page.add_init_script(PROBE)
     paths = []
     page.on("response", lambda r: paths.append(urlparse(r.url).path))
-    cold = load_time(page, url)
-    longest = page.evaluate("window.__longest")
+    cold, longest = first_prediction(page, url)
     cold_bytes = transferred(root, paths)
-    repeat = load_time(page, url)
+    repeat, _ = first_prediction(page, url)
     context.close()
     return cold, repeat, longest, cold_bytes
 
@@ -97,74 +112,115 @@ def transferred(root, paths):
     return raw, sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
 
 
-def bench_loading(browser, base, root):
+def bench_loading(browser, base, root, foreign):
     """tenline and the plain-Pyodide reference, interleaved, several times each."""
     results = {"tenline": [], "reference": []}
     for _ in range(RUNS):
         for name, path in (("tenline", ""), ("reference", "reference.html")):
-            results[name].append(visit_twice(browser, base + path, root))
+            results[name].append(visit_twice(browser, base, path, root, foreign))
     return {name: list(zip(*runs)) for name, runs in results.items()}
 
 
-def bench_toggles(page, url, count=200):
-    """Click → settled readout, measured in the page from the click to aria-busy='false'."""
+def retrain(page, fragment, timeout=600_000):
+    """Set the fragment and wait until the page reports that very training done and settled."""
+    iterations = parse(fragment)[0].iterations
+    page.evaluate("f => { location.hash = f; }", "#" + fragment)
+    page.wait_for_function(
+        """n => document.getElementById('status').textContent.startsWith(`Ready: trained ${n} `)
+           && document.getElementById('prediction').getAttribute('aria-busy') === 'false'""",
+        arg=f"{iterations:,} iterations", timeout=timeout)
+
+
+def status_ms(page):
+    """The in-browser training time the page reports: 'trained N iterations in T ms'."""
+    text = page.locator("#status").inner_text()
+    return float(text.rsplit(" in ", 1)[1].split(" ms")[0].replace(",", ""))
+
+
+def browser_training(page, fragment, runs):
+    """In-browser training ms (median over runs, as the page times it) and the longest task."""
+    times, longest = [], 0.0
+    for _ in range(runs):
+        retrain(page, "iterations=1")  # a different state, so the next one trains afresh
+        since = page.evaluate("performance.now()")
+        retrain(page, fragment)
+        times.append(status_ms(page))
+        longest = max(longest, longest_task(page, since))
+    return median(times), longest
+
+
+def cpython_ms(fragment, runs=3):
+    """CPython running the page's training loop (history.Run) for the same state."""
+    s, _ = parse(fragment)
+    return median([_time(lambda: history.Run(s.rows, s.iterations, s.seed, s.hidden, s.rate)
+                         .advance(s.iterations)) for _ in range(runs)])
+
+
+def toggle_latency(page, url, count=200):
+    """Click on an input bit → settled readout, ms measured in the page; sorted."""
     page.goto(url)
-    settle(page)
-    page.evaluate("""() => { window.__lat = []; const r = document.querySelector('#prediction');
-      document.addEventListener('click', () => { window.__t0 = performance.now(); }, true);
+    page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
+    page.evaluate("""() => { window.__lat = []; const r = document.getElementById('prediction');
+      for (const type of ['click', 'change']) document.addEventListener(type, e => {
+        if (e.target.matches('.input-bit') && !window.__t0) window.__t0 = performance.now(); }, true);
       new MutationObserver(() => { if (r.getAttribute('aria-busy') === 'false' && window.__t0)
         { window.__lat.push(performance.now() - window.__t0); window.__t0 = 0; } })
         .observe(r, {attributes: true, attributeFilter: ['aria-busy', 'data-probability']}); }""")
     for i in range(count):
         page.get_by_role("checkbox", name=f"Input bit {i % 3 + 1}", exact=True).click()
-        settle(page)
+        page.wait_for_function("!window.__t0")
     return sorted(page.evaluate("window.__lat"))
 
 
-def bench_training(page, fragment):
-    """Retrain on a loaded page by changing its fragment; the longest task counts from the change."""
-    page.evaluate("window.__longest = 0")
-    page.evaluate(f"location.hash = '#{fragment}'")
-    settle(page)
-    return status_ms(page), page.evaluate("window.__longest")
-
-
-def bench_scrubbing(page, url, cdp):
+def heap_while_scrubbing(page, url, cdp):
+    """JS heap after GC: before, after 500 and after 1,000 slider moves (bytes)."""
     page.goto(url + "#iterations=1000")
-    settle(page)
+    page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
     heap = []
     slider = page.get_by_role("slider", name="Iteration", exact=True)
     slider.focus()
     page.keyboard.press("Home")
-    for sweep in range(2):
+    for sweep in ("ArrowRight", "ArrowLeft"):
         cdp.send("HeapProfiler.collectGarbage")
         heap.append(cdp.send("Runtime.getHeapUsage")["usedSize"])
-        for i in range(500):
-            page.keyboard.press("ArrowRight" if sweep == 0 else "ArrowLeft")
-    settle(page)
+        for _ in range(500):
+            page.keyboard.press(sweep)
+    page.wait_for_selector(SETTLED)
     cdp.send("HeapProfiler.collectGarbage")
     heap.append(cdp.send("Runtime.getHeapUsage")["usedSize"])
     return heap
 
 
-def bench_playing(page, url):
-    """Mean milliseconds per Play frame over a whole play-through of 2,000 iterations."""
+def frame_time_playing(page, url):
+    """Mean ms per Play frame over a whole play-through of 2,000 iterations, and the frames."""
     page.goto(url + "#iterations=2000")
-    settle(page)
-    page.evaluate("""() => { window.__frames = 0;
-      new MutationObserver(() => window.__frames++).observe(
-        document.querySelector('#iteration-text'), {childList: true, characterData: true, subtree: true}); }""")
+    page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
+    page.evaluate("""() => { window.__frames = 0; new MutationObserver(() => window.__frames++)
+      .observe(document.getElementById('iteration-text'),
+               {childList: true, characterData: true, subtree: true}); }""")
     start = time.perf_counter()
     page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_role("button", name="Pause", exact=True).wait_for()
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=120_000)
-    elapsed = (time.perf_counter() - start) * 1000
     frames = page.evaluate("window.__frames")
-    return elapsed / max(frames, 1), frames
+    return (time.perf_counter() - start) * 1000 / max(frames, 1), frames
 
 
 def row(name, value):
-    print(f"  {name:<52} {value}")
+    print(f"  {name:<50} {value}")
+
+
+def report_loading(loads):
+    print(f"Loading to the first prediction: fresh context (no HTTP cache) per visit, {RUNS} "
+          "interleaved runs;\nreference = plain Pyodide + NumPy + the seed, same vendored files")
+    for i, what in enumerate(["cold load", "repeat visit (HTTP cache warm)",
+                              "longest main-thread task while loading"]):
+        ours, ref = loads["tenline"][i], loads["reference"][i]
+        row(f"{what}, tenline", spread(ours))
+        row(f"{what}, reference", f"{spread(ref)}   tenline/ref {median(ours) / median(ref):4.2f}×")
+    for name in ("tenline", "reference"):
+        raw, zipped = loads[name][3][0]
+        row(f"bytes on a cold visit, {name}", f"{raw / 1e6:5.2f} MB raw  {zipped / 1e6:5.2f} MB gzip")
 
 
 def main():
@@ -180,49 +236,47 @@ def main():
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            print(f"tenline bench — {time.strftime('%Y-%m-%d %H:%M')}, Chromium {browser.version}")
-            loads = bench_loading(browser, url, root)
-            print(f"Loading to the first prediction; fresh context each time, {RUNS} interleaved runs,"
-                  " medians; reference = plain Pyodide + NumPy + the seed")
-            for i, what in enumerate(["cold load", "repeat visit"]):
-                ours, ref = median(loads["tenline"][i]), median(loads["reference"][i])
-                row(what, f"tenline {ours:6.0f} ms   reference {ref:6.0f} ms   ratio {ours / ref:4.2f}×")
-            ours, ref = median(loads["tenline"][2]), median(loads["reference"][2])
-            row("longest main-thread task while loading", f"tenline {ours:6.0f} ms   reference {ref:6.0f} ms")
-            for name in ("tenline", "reference"):
-                raw, zipped = loads[name][3][0]
-                row(f"bytes on a cold visit, {name}", f"{raw / 1e6:5.2f} MB raw   {zipped / 1e6:5.2f} MB gzip")
+            print(f"tenline bench, {time.strftime('%Y-%m-%d %H:%M')}, Chromium {browser.version}")
+            try:
+                loads = bench_loading(browser, url, root, foreign)
+            except PlaywrightError as err:
+                print(f"The page could not be loaded: {err}", file=sys.stderr)
+                return 1
+            report_loading(loads)
 
-            context = browser.new_context()
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url)
-                          else (foreign.append(r.request.url), r.abort()))
-            page = context.new_page()
+            page = guarded_context(browser, url, foreign).new_page()
             page.add_init_script(PROBE)
             page.goto(url + "#iterations=1")
-            settle(page)
-            print("Training: browser (as the status line reports it) vs CPython (same loop)")
-            for name, fragment in TRAINING_CASES.items():
-                browser_ms, task_ms = bench_training(page, fragment)
-                py_ms = cpython_ms(fragment, runs=1 if "1,000,000" in name else 3)
-                row(name, f"browser {browser_ms:8.0f} ms   CPython {py_ms:8.0f} ms"
-                          f"   ratio {browser_ms / py_ms:4.1f}×   longest task {task_ms:4.0f} ms")
-            seed_plain = median([_time(lambda: model.train()) for _ in range(3)])
-            row("CPython model.train() for the seed (no loss history)", f"{seed_plain:7.0f} ms")
+            page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
+            print("Training: browser (the page's own timing, as its status line reports it) vs "
+                  "CPython (same loop);\nlongest main-thread task from the change to the settled readout")
+            for name, (fragment, runs) in TRAINING_CASES.items():
+                browser_ms, task_ms = browser_training(page, fragment, runs)
+                py_ms = cpython_ms(fragment, runs)
+                row(name, f"browser {browser_ms:7.0f} ms  CPython {py_ms:7.0f} ms  ratio "
+                          f"{browser_ms / py_ms:4.1f}×  longest task {task(task_ms)}  ({runs} run(s))")
+            row("CPython model.train() for the seed, 7 runs",
+                f"{median([_time(model.train) for _ in range(7)]):7.1f} ms")
 
-            latency = bench_toggles(page, url)
             print("Interaction")
-            row(f"toggle to settled readout, {len(latency)} toggles",
-                f"median {median(latency):5.1f} ms   p95 {latency[int(len(latency) * 0.95) - 1]:5.1f} ms")
-            heap = bench_scrubbing(page, url, context.new_cdp_session(page))
-            row("JS heap after GC: before / after 500 / after 1,000 slider moves",
+            latency = toggle_latency(page, url)
+            p95 = statistics.quantiles(latency, n=20)[-1]
+            row(f"input bit click to settled readout, {len(latency)} clicks",
+                f"median {median(latency):5.1f} ms  p95 {p95:5.1f} ms  max {latency[-1]:5.1f} ms")
+            heap = heap_while_scrubbing(page, url, page.context.new_cdp_session(page))
+            row("JS heap after GC, 0 / 500 / 1,000 slider moves",
                 " / ".join(f"{h / 1e6:.1f} MB" for h in heap))
-            frame_ms, frames = bench_playing(page, url)
+            frame_ms, frames = frame_time_playing(page, url)
             row(f"Play, 0 to 2,000 iterations ({frames} frames)", f"{frame_ms:5.1f} ms per frame")
-            row("requests to another origin", str(len(foreign)))
+            row("requests to another origin (refused)", str(len(foreign)))
+            for address in dict.fromkeys(foreign):
+                print(f"    {address}")
             browser.close()
     finally:
         server.terminate()
+        server.wait()
         shutil.rmtree(root)
+    return 0
 
 
 def _time(fn):
@@ -232,4 +286,4 @@ def _time(fn):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,12 +3,13 @@
 The site is what a static host serves: index.html, pyscript.toml, py/ and site/ with the
 vendored runtime, except that the standard library and NumPy are replaced by derived copies with
 precompiled bytecode (tools/derive.mjs, run by Pyodide itself under node), so the browser skips
-compiling them at start-up. The derivation is reproducible: its outputs must have the sha256
-recorded under "derived" in vendor.lock.json, and the lock file the page serves carries the
-derived wheel's hash (Pyodide checks it). `py/` stays source: the page shows it.
+compiling them, and with only the modules the page imports (runtime-modules.json, computed by
+tools/keep.py), so it downloads less. The derivation is reproducible: its outputs must have the
+sha256 recorded under "derived" in vendor.lock.json, and the lock file the page serves carries
+the derived wheel's hash (Pyodide checks it). `py/` stays source: the page shows it.
 
 Usage: python tools/build.py [--out DIR] [--record]   (--record: write new derived hashes,
-after a deliberate change to the derivation)
+after a deliberate change to the derivation or to runtime-modules.json)
 """
 
 import argparse
@@ -21,29 +22,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ["index.html", "pyscript.toml", "py", "site"]
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
-DERIVED = ROOT / ".cache" / "derived"
 MANIFEST = ROOT / "vendor.lock.json"
+KEPT = ROOT / "runtime-modules.json"
 
 
 def sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def derive(record):
-    """The derived runtime files in .cache/derived/, checked against the manifest."""
+def run_derive(out, kept=None):
+    if not shutil.which("node"):
+        raise SystemExit("build: Node.js is needed to precompile the runtime; install it"
+                         " (Debian: apt-get install nodejs) and run again")
+    print("build: precompiling the standard library and NumPy (Pyodide under node)")
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    subprocess.run(["node", str(ROOT / "tools" / "derive.mjs"), str(VENDOR), str(out)]
+                   + ([str(kept)] if kept else []), check=True)
+
+
+def derive(record, trim):
+    """The derived runtime files, made afresh (a few seconds) and, trimmed, checked against the
+    manifest. Untrimmed is what tools/keep.py measures the imports on; it is never shipped."""
+    out = ROOT / ".cache" / ("derived" if trim else "derived-untrimmed")
+    run_derive(out, KEPT if trim else None)
+    actual = {path.name: sha256(path) for path in sorted(out.iterdir())}
+    if not trim:
+        return actual, out
     manifest = json.loads(MANIFEST.read_text())
     expected = manifest.get("derived", {})
-    if record or not all((DERIVED / name).exists() and sha256(DERIVED / name) == digest
-                         for name, digest in expected.items()) or not expected:
-        if not shutil.which("node"):
-            raise SystemExit("build: Node.js is needed to precompile the runtime; install it"
-                             " (Debian: apt-get install nodejs) and run again")
-        print("build: precompiling the standard library and NumPy (Pyodide under node)")
-        shutil.rmtree(DERIVED, ignore_errors=True)
-        DERIVED.mkdir(parents=True)
-        subprocess.run(["node", str(ROOT / "tools" / "derive.mjs"), str(VENDOR), str(DERIVED)],
-                       check=True)
-    actual = {path.name: sha256(path) for path in sorted(DERIVED.iterdir())}
     if record:
         manifest["derived"] = actual
         MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n")
@@ -52,13 +59,13 @@ def derive(record):
                  if actual.get(n) != d]
         raise SystemExit("build: the derived runtime is not the one recorded (not reproducible?): "
                          + "; ".join(wrong) + ". After a deliberate change: build.py --record")
-    return actual
+    return actual, out
 
 
-def build(out, record=False):
+def build(out, record=False, trim=True):
     if not VENDOR.is_dir():
         raise SystemExit("build: site/vendor/ is missing; run tools/vendor.py first (make vendor)")
-    derived = derive(record)
+    derived, derived_dir = derive(record, trim)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for name in SHIPPED:
@@ -70,7 +77,7 @@ def build(out, record=False):
     runtime = out / "site" / "vendor" / "pyodide"
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     for name, digest in derived.items():
-        shutil.copy2(DERIVED / name, runtime / name)
+        shutil.copy2(derived_dir / name, runtime / name)
         for package in lock["packages"].values():
             if package["file_name"] == name:
                 package["sha256"] = digest  # loadPackage checks each wheel against this

@@ -1,16 +1,17 @@
-"""Runs inside Pyodide (under node, see derive.mjs): precompile the standard library and NumPy.
+"""Runs inside Pyodide (under node, see derive.mjs): precompile and trim the standard library
+and NumPy.
 
 Every .py in python_stdlib.zip and in the NumPy wheel becomes a .pyc in its place (the "legacy"
 layout a sourceless import looks for), as unchecked-hash bytecode, so the browser's CPython skips
-compiling at start-up. Zips are written with sorted names and fixed timestamps, so the same
-originals always give the same bytes; derive.mjs passes SOURCE and OUT.
+compiling at start-up. Given the kept set (runtime-modules.json, computed by tools/keep.py), only
+the modules the page imports are kept, and NumPy's tests, headers and stubs go. Zips are written
+with sorted names and fixed timestamps, so the same inputs always give the same bytes.
 """
 
 import base64
 import hashlib
 import importlib.util
-import io
-import marshal
+import json
 import sys
 import zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
@@ -28,12 +29,26 @@ def record_line(name, data):
     return f"{name},sha256={digest},{len(data)}"
 
 
-def precompile(source_zip, out_zip, prefix):
-    """Copy a zip, turning each .py into .pyc; `prefix` is where its files live at run time."""
+NOT_RUN = (".pyi", ".h", ".pxd")  # stubs and C headers: for tools and compilers, not at run time
+
+
+def wanted(name, keep):
+    if keep is None:
+        return True
+    if name.endswith(".py"):
+        return name in keep
+    return not name.endswith(NOT_RUN) and "/tests/" not in name
+
+
+def precompile(source_zip, out_zip, prefix, keep=None):
+    """Copy a zip, turning each .py into .pyc; `prefix` is where its files live at run time.
+
+    With `keep` (a set of .py names), other modules are left out.
+    """
     files = {}
     with zipfile.ZipFile(source_zip) as zin:
         for info in zin.infolist():
-            if info.is_dir():
+            if info.is_dir() or not wanted(info.filename, keep):
                 continue
             data = zin.read(info)
             if info.filename.endswith(".py"):
@@ -52,9 +67,12 @@ def precompile(source_zip, out_zip, prefix):
             zout.writestr(info, files[name])
 
 
-def main(vendor, out):
+def main(vendor, out, kept_path=None):
+    kept = json.loads(open(kept_path).read()) if kept_path else {}
+    keep = {key: set(names) for key, names in kept.items()} if kept else {}
     site_packages = f"/lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages"
     stdlib_zip = f"/lib/python{sys.version_info.major}{sys.version_info.minor}.zip"
-    precompile(f"{vendor}/python_stdlib.zip", f"{out}/python_stdlib.zip", stdlib_zip)
+    precompile(f"{vendor}/python_stdlib.zip", f"{out}/python_stdlib.zip", stdlib_zip,
+               keep.get("stdlib"))
     wheel = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
-    precompile(f"{vendor}/{wheel}", f"{out}/{wheel}", site_packages)
+    precompile(f"{vendor}/{wheel}", f"{out}/{wheel}", site_packages, keep.get("site-packages"))

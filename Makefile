@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test bench vendor site browser runtime-modules screenshot clean
+.PHONY: serve test bench vendor site browser java engines lighthouse runtime-modules screenshot clean
 
-vendor:  ## fetch and verify the runtime (PyScript, Pyodide, NumPy) into site/vendor/
+vendor:  ## fetch and verify the runtime (Pyodide, NumPy) into site/vendor/
 	$(PYTHON) tools/vendor.py
 
 site: vendor  ## assemble the static site that ships, in _site/
@@ -23,11 +23,20 @@ $(VENV)/.installed: requirements-test.txt
 browser:  ## Debian's Chromium for Playwright (playwright install cannot work offline)
 	bash tools/ensure-chromium.sh
 
-test: site $(VENV)/.installed browser  ## the whole suite: model, state, page
+java:  ## Java 11+ for the Nu HTML Checker (tests/test_html.py)
+	bash tools/ensure-java.sh
+
+engines:  ## Firefox ESR and WebKitGTK for tests/test_engines.py (installed with apt when root)
+	bash tools/ensure-engines.sh
+
+test: site $(VENV)/.installed browser java engines  ## the whole suite: model, state, page, engines
 	$(VPY) -m pytest
 
 bench: site $(VENV)/.installed browser  ## print load, training and latency figures for this machine
 	$(VPY) tools/bench.py
+
+lighthouse: site browser  ## Lighthouse scores, mobile and desktop (installs Lighthouse into .cache/ once)
+	$(PYTHON) tools/lighthouse.py
 
 runtime-modules: vendor $(VENV)/.installed browser  ## recompute the kept modules after a new import
 	$(VPY) tools/keep.py

@@ -1,20 +1,22 @@
 """The page's controller: one State, kept in the URL, turned into training runs and views.
 
-Every change the reader makes goes through `apply`: it writes the canonical fragment, and either
-retrains (any setting but the input bits and the iteration shown; after typing pauses) or only
-shows the network at the chosen iteration. Numbers come from the Trainer; page.py writes them.
+It runs in the web worker (site/worker.js), which hands it the reader's events as JSON through
+`handle`; page.py sends back what to show. Every change the reader makes goes through `apply`: it
+writes the canonical fragment, and either retrains (any setting but the input bits and the
+iteration shown; after typing pauses) or only shows the network at the chosen iteration. Numbers
+come from the Trainer.
 """
 
 import asyncio
+import json
 import time
 from dataclasses import replace
 
-from pyodide.ffi import create_proxy, to_js
-from pyscript import document, when, window
+import js
 
 import listing
 import page
-from state import (DEFAULT, PRESETS, add_row, parse, parse_field, serialise,
+from state import (DEFAULT, PRESETS, add_row, format_rows, parse, parse_field, serialise,
                    with_at)
 from trainer import Cancelled, Trainer
 
@@ -29,6 +31,8 @@ state = DEFAULT
 trained_for = None  # the State (bits and `at` aside) that the trainer's finished run belongs to
 pending_change = 0  # counts changes, so a delayed training run knows when it is out of date
 playing = False
+reduced_motion = False  # the reader's prefers-reduced-motion, as the page reports it
+table = DEFAULT.rows  # the training table as shown, which may be invalid (then state.rows is not)
 messages = {}  # what the alert says, by source: "url" or a state key
 
 
@@ -66,7 +70,7 @@ def apply(new_state, delay=TYPING_PAUSE):
     """Make new_state current: URL, views, and a retrain if a training setting changed."""
     global state
     state = new_state
-    window.history.replaceState(None, "", "#" + serialise(state))
+    page.show_fragment(serialise(state))
     page.mark_busy()
     if trained():
         show_network()
@@ -81,7 +85,7 @@ def load(fragment, delay=0):
     if problems:
         messages["url"] = " ".join(problems)
     show_messages()
-    page.show_rows(new_state.rows)
+    show_table(new_state.rows)
     page.show_fields(new_state)
     page.show_bits(new_state.bits)
     apply(new_state, delay)
@@ -101,7 +105,7 @@ async def train_current(change, delay):
     if change != pending_change:
         return  # a newer change came while waiting: its own run follows
     goal = training_settings(state)
-    page.status.textContent = f"Training {goal.iterations:,} iterations…"
+    page.show_status(f"Training {goal.iterations:,} iterations…")
     last_drawn = 0.0
 
     def on_progress(done, total, seconds):
@@ -120,11 +124,11 @@ async def train_current(change, delay):
         return
     except (ArithmeticError, ValueError, MemoryError) as err:  # said in words, not a traceback
         page.show_alert([f"Training stopped: {err}. Try other settings or Restore defaults."])
-        page.status.textContent = "Training stopped."
+        page.show_status("Training stopped.")
         return
     trained_for = goal
-    page.status.textContent = (f"Ready: trained {goal.iterations:,} iterations"
-                               f" in {seconds * 1000:,.0f} ms.")
+    page.show_status(f"Ready: trained {goal.iterations:,} iterations"
+                     f" in {seconds * 1000:,.0f} ms.")
     show_network()
 
 
@@ -148,80 +152,96 @@ def go_to(k):
     apply(with_at(state, k))
 
 
-@when("change", ".input-bit")
-def on_bit_change(event):
-    apply(replace(state, bits=page.read_bits()))
+def show_table(rows):
+    global table
+    table = rows
+    page.show_rows(rows)
+    page.show_preset(rows)
 
 
-@when("click", "#truth")
-def on_truth_row(event):
-    bits = event.target.closest("[data-bits]")
-    if bits is not None:
-        page.show_bits(tuple(int(c) for c in bits.dataset.bits))
-        apply(replace(state, bits=page.read_bits()))
-
-
-@when("input", "#hidden, #iterations, #seed, #rate")
-def on_field_input(event):
-    field = event.target
-    text = "" if field.validity.badInput else field.value
-    page.mark_field(field.id, not edit(field.id, text))
-
-
-@when("change", "#rows")
-def on_rows_change(event):
-    valid = edit("rows", page.read_rows_text())
+def edit_table(rows, redraw=True):
+    """A new training table from the reader: shown as it is, used if it is valid. A checkbox
+    the reader ticked needs no redraw (which would also take the focus away from it)."""
+    global table
+    table = rows
+    if redraw:
+        page.show_rows(rows)
+    valid = edit("rows", format_rows(rows))
     page.mark_rows_invalid(not valid)
     if valid:
         page.show_preset(state.rows)
 
 
-@when("click", "#rows")
-def on_rows_click(event):
-    index = event.target.getAttribute("data-remove")
-    if index is not None:
-        rows = state.rows[: int(index)] + state.rows[int(index) + 1:]
-        page.show_rows(rows)
-        edit("rows", page.read_rows_text())
+def stop_playing():
+    global playing
+    playing = False
 
 
-@when("click", "#add-row")
+# Event handlers, by (event type, id of the element or of the table holding it). Each takes the
+# event as site/app.js describes it: value, checked, bad (the browser could not parse the
+# input), data (the element's data-* attributes).
+
+def on_bit(event):
+    bits = list(state.bits)
+    bits[int(event["id"][-1]) - 1] = int(event["checked"])
+    apply(replace(state, bits=tuple(bits)))
+
+
+def on_truth_row(event):
+    if "bits" in event["data"]:
+        bits = tuple(int(c) for c in event["data"]["bits"])
+        page.show_bits(bits)
+        apply(replace(state, bits=bits))
+
+
+def on_field(event):
+    key = event["id"]
+    text = "" if event["bad"] else event["value"]
+    page.mark_field(key, not edit(key, text))
+
+
+def on_row_box(event):
+    row, col = int(event["data"]["row"]), int(event["data"]["col"])
+    bits, target = table[row]
+    if col == 3:
+        target = int(event["checked"])
+    else:
+        bits = bits[:col] + (int(event["checked"]),) + bits[col + 1:]
+    edit_table(table[:row] + ((bits, target),) + table[row + 1:], redraw=False)
+
+
+def on_remove_row(event):
+    if "remove" in event["data"]:
+        i = int(event["data"]["remove"])
+        edit_table(table[:i] + table[i + 1:])
+
+
 def on_add_row(event):
-    page.show_rows(add_row(state.rows))
-    edit("rows", page.read_rows_text())
+    edit_table(add_row(table))
 
 
-@when("change", "#training-set")
 def on_preset(event):
-    name = event.target.value
+    name = event["value"]
     if name in PRESETS:
-        page.show_rows(parse_field("rows", PRESETS[name]))
-        edit("rows", PRESETS[name])
+        edit_table(parse_field("rows", PRESETS[name]))
 
 
-@when("input", "#iteration")
 def on_scrub(event):
-    global playing
-    playing = False
-    go_to(int(event.target.value))
+    stop_playing()
+    go_to(int(event["value"]))
 
 
-@when("click", "#step")
 def on_step(event):
-    global playing
-    playing = False
+    stop_playing()
     go_to(min(shown_iteration() + 1, state.iterations))
 
 
-@when("click", "#reset")
 def on_reset(event):
-    global playing
-    playing = False
+    stop_playing()
     go_to(0)
 
 
-@when("click", "#play")
-async def on_play(event):
+def on_play(event):
     global playing
     if playing:
         playing = False
@@ -230,49 +250,79 @@ async def on_play(event):
     playing = True
     if shown_iteration() == state.iterations:
         go_to(0)
-    reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches
+    asyncio.ensure_future(play())
+
+
+async def play():
+    global playing
     while playing and trained() and shown_iteration() < state.iterations:
-        await asyncio.sleep(REDUCED_FRAME if reduced else PLAY_FRAME)
+        await asyncio.sleep(REDUCED_FRAME if reduced_motion else PLAY_FRAME)
         if not playing:
             break
         k = shown_iteration()
         # Faster as k grows, so the early, quick learning is seen up close; with reduced motion,
         # a few even jumps (REDUCED_JUMPS) instead of an animation.
-        step = max(1, state.iterations // REDUCED_JUMPS) if reduced else max(1, k // 25)
+        step = max(1, state.iterations // REDUCED_JUMPS) if reduced_motion else max(1, k // 25)
         go_to(min(state.iterations, k + step))
     if playing:
         playing = False
         show_network()
 
 
-@when("click", "#restore-defaults")
 def on_restore_defaults(event):
     load("", delay=0)
 
 
-@when("click", "#copy-link")
-async def on_copy_link(event):
-    try:
-        await window.navigator.clipboard.writeText(window.location.href)
-        page.status.textContent = "Link copied: it opens this exact network."
-    except Exception:
-        page.status.textContent = "Could not copy; the address bar holds the link."
-
-
-@when("click", "#download")
 def on_download(event):
-    script = listing.standalone_script(state, shown_iteration(), serialise(state))
-    blob = window.Blob.new(to_js([script]), to_js({"type": "text/x-python"},
-                                                  dict_converter=window.Object.fromEntries))
-    page.download(blob, "tenline.py")
+    page.download(listing.standalone_script(state, shown_iteration(), serialise(state)),
+                  "tenline.py")
+
+
+def on_motion(event):
+    global reduced_motion
+    reduced_motion = event["reduced"]
 
 
 def on_hash_change(event):
-    if window.location.hash.lstrip("#") != serialise(state):
-        load(window.location.hash)
+    on_motion(event)
+    if event["hash"].lstrip("#") != serialise(state):
+        load(event["hash"])
 
 
-window.addEventListener("hashchange", create_proxy(on_hash_change))
-page.show_source(listing.model_source())
-load(window.location.hash)
-document.documentElement.dataset.runtime = "ready"
+def on_start(event):
+    on_motion(event)
+    page.show_source(listing.model_source())
+    load(event["hash"])
+    page.show_ready()
+
+
+HANDLERS = {
+    **{("change", f"bit-{i}"): on_bit for i in (1, 2, 3)},
+    ("click", "truth-body"): on_truth_row,
+    **{("input", key): on_field for key in page.FIELDS},
+    ("change", "rows"): on_row_box,
+    ("click", "rows"): on_remove_row,
+    ("click", "add-row"): on_add_row,
+    ("change", "training-set"): on_preset,
+    ("input", "iteration"): on_scrub,
+    ("click", "step"): on_step,
+    ("click", "reset"): on_reset,
+    ("click", "play"): on_play,
+    ("click", "restore-defaults"): on_restore_defaults,
+    ("click", "download"): on_download,
+    ("motion", None): on_motion,
+    ("hashchange", None): on_hash_change,
+    ("start", None): on_start,
+}
+
+
+def handle(message):
+    """One event from the page (JSON text); events nobody handles are ignored."""
+    event = json.loads(message)
+    handler = HANDLERS.get((event["type"], event.get("id")))
+    if handler:
+        handler(event)
+    page.flush()
+
+
+page.connect(js.sendOps)

@@ -1,34 +1,72 @@
-"""Reading and writing the page's elements. No math and no decisions: main.py decides what to show.
+"""What the page shows, as DOM operations ("ops") for the main thread. No math and no decisions:
+main.py decides what to show.
 
-Every element is found by id once; the training table is rendered as HTML from the rows.
+Python runs in a web worker, which cannot touch the DOM. So every write here is recorded as an
+op, `[name, selector, ...]`, and sent to the page as JSON, with whether the readout is settled
+(shows the network trained for the current state): at the end of each event (`flush`), and at
+the end of each turn of the event loop that wrote something (training, Play). site/app.js
+applies the ops (its OPS table lists the names) and owns the readout's aria-busy.
 """
 
-from pyscript import document, window
+import asyncio
+import json
 
 import draw
 from state import MAX_ROWS, format_field, preset_name
 
 FIELDS = ("hidden", "iterations", "seed", "rate")  # number inputs, by id = state key
 
-_el = document.getElementById
-readout = _el("prediction")
-status = _el("status")
-alert = _el("alert")
-rows_body = _el("rows")
-training_set = _el("training-set")
-add_row_button = _el("add-row")
-progress = _el("training-progress")
-progress_text = _el("progress-text")
-bit_boxes = [_el(f"bit-{i}") for i in (1, 2, 3)]
+_ops = []
+_send = None
+_settled = False
 
 
-def read_bits():
-    return tuple(int(box.checked) for box in bit_boxes)
+def connect(send):
+    """Where the ops go: a function taking JSON text, {"ops": [...], "settled": bool}."""
+    global _send
+    _send = send
+
+
+def _op(*op):
+    if not _ops:
+        asyncio.get_event_loop().call_soon(_flush_written)
+    _ops.append(op)
+
+
+def _flush_written():
+    if _ops:
+        flush()
+
+
+def flush():
+    """Send what was written since the last flush, even nothing: the page counts the answers."""
+    _send(json.dumps({"ops": _ops, "settled": _settled}))
+    _ops.clear()
+
+
+def _text(selector, text):
+    _op("text", selector, text)
+
+
+def _attr(selector, name, value):
+    _op("attr", selector, name, value)
+
+
+def _prop(selector, name, value):
+    _op("prop", selector, name, value)
+
+
+def _flag(selector, name, on):
+    _attr(selector, name, "true" if on else "false")
+
+
+def show_status(text):
+    _text("#status", text)
 
 
 def show_bits(bits):
-    for box, bit in zip(bit_boxes, bits):
-        box.checked = bool(bit)
+    for i, bit in enumerate(bits, start=1):
+        _prop(f"#bit-{i}", "checked", bool(bit))
 
 
 def _checkbox(label, checked, row, col):
@@ -37,7 +75,7 @@ def _checkbox(label, checked, row, col):
 
 
 def show_rows(rows):
-    """Render the training table and the preset that matches it."""
+    """Render the training table: rows of (three input bits, target)."""
     html = []
     for i, (bits, target) in enumerate(rows):
         r = i + 1
@@ -47,64 +85,53 @@ def show_rows(rows):
         cells.append(f'<td><button type="button" class="remove" data-remove="{i}"'
                      f' aria-label="Remove row {r}"{disabled}>Remove</button></td>')
         html.append(f'<tr><th scope="row">{r}</th>{"".join(cells)}</tr>')
-    rows_body.innerHTML = "".join(html)
-    add_row_button.disabled = len(rows) >= MAX_ROWS
-    show_preset(rows)
+    _op("html", "#rows", "".join(html))
+    _prop("#add-row", "disabled", len(rows) >= MAX_ROWS)
 
 
 def show_preset(rows):
-    training_set.value = preset_name(rows)
-
-
-def read_rows_text():
-    """The table as the reader has it, in the fragment's `rows` syntax (validated by the caller)."""
-    items = []
-    for tr in rows_body.querySelectorAll("tr"):
-        boxes = tr.querySelectorAll("input")
-        bits = "".join(str(int(boxes.item(c).checked)) for c in range(3))
-        items.append(f"{bits}:{int(boxes.item(3).checked)}")
-    return ",".join(items)
+    _prop("#training-set", "value", preset_name(rows))
 
 
 def mark_rows_invalid(invalid):
-    for box in rows_body.querySelectorAll("input"):
-        box.setAttribute("aria-invalid", "true" if invalid else "false")
+    _flag("#rows input", "aria-invalid", invalid)
 
 
 def show_fields(state):
     for key in FIELDS:
-        field = _el(key)
-        field.value = format_field(state, key)
-        field.setAttribute("aria-invalid", "false")
+        _prop(f"#{key}", "value", format_field(state, key))
+        mark_field(key, False)
 
 
 def mark_field(key, invalid):
-    _el(key).setAttribute("aria-invalid", "true" if invalid else "false")
+    _flag(f"#{key}", "aria-invalid", invalid)
 
 
 def show_alert(messages):
-    alert.textContent = " ".join(messages)
+    _text("#alert", " ".join(messages))
 
 
 def mark_busy():
-    readout.setAttribute("aria-busy", "true")
+    global _settled
+    _settled = False
 
 
 def show_prediction(p, settled):
     """Write a prediction; `settled` means it is the network trained for the current state."""
-    readout.querySelector(".probability").textContent = f"{p:.8f}"
-    readout.querySelector(".digit").textContent = "1" if p >= 0.5 else "0"
+    global _settled
+    _text("#prediction .probability", f"{p:.8f}")
+    _text("#prediction .digit", "1" if p >= 0.5 else "0")
     if settled:
-        readout.dataset.probability = repr(p)
-        readout.setAttribute("aria-busy", "false")
+        _attr("#prediction", "data-probability", repr(p))
+        _settled = True
 
 
 def show_progress(done, total, seconds):
-    progress.max = total
-    progress.value = done
+    _prop("#training-progress", "max", total)
+    _prop("#training-progress", "value", done)
     text = f"{done:,} of {total:,} iterations, {seconds:.1f} s"
-    progress.setAttribute("aria-valuetext", text)
-    progress_text.textContent = text
+    _attr("#training-progress", "aria-valuetext", text)
+    _text("#progress-text", text)
 
 
 def _bits_index(bits):
@@ -115,41 +142,43 @@ def _bits_index(bits):
 def show_snapshot(snapshot, state, with_step):
     """Every picture of the network after snapshot.k iterations."""
     current = [layer[_bits_index(state.bits)] for layer in snapshot.layers]
-    _el("loss-curve").innerHTML = draw.loss_curve(snapshot.losses, snapshot.k, state.iterations)
-    _el("diagram").innerHTML = draw.network_diagram(snapshot.weights, current)
-    _el("weights-table").innerHTML = draw.weights_table(snapshot.weights)
-    _el("truth-body").innerHTML = draw.truth_table(snapshot.layers[-1], state.rows, state.bits)
+    _op("html", "#loss-curve", draw.loss_curve(snapshot.losses, snapshot.k, state.iterations))
+    _op("html", "#diagram", draw.network_diagram(snapshot.weights, current))
+    _op("html", "#weights-table", draw.weights_table(snapshot.weights))
+    _op("html", "#truth-body", draw.truth_table(snapshot.layers[-1], state.rows, state.bits))
     if with_step:
-        _el("step-through").innerHTML = draw.step_through(snapshot.step, snapshot.k, state.rate,
-                                                          snapshot.weights)
+        _op("html", "#step-through", draw.step_through(snapshot.step, snapshot.k, state.rate,
+                                                       snapshot.weights))
 
 
 def show_scrubber(k, total, enabled, playing):
-    slider = _el("iteration")
-    slider.max = total
-    slider.value = k
-    slider.disabled = not enabled
-    slider.setAttribute("aria-valuetext", f"iteration {k:,} of {total:,}")
-    _el("iteration-text").textContent = f"{k:,} of {total:,}"
-    _el("play").textContent = "Pause" if playing else "Play"
-    _el("play").disabled = not enabled
-    _el("step").disabled = not enabled or k >= total
-    _el("reset").disabled = not enabled
+    _prop("#iteration", "max", total)
+    _prop("#iteration", "value", k)
+    _prop("#iteration", "disabled", not enabled)
+    _attr("#iteration", "aria-valuetext", f"iteration {k:,} of {total:,}")
+    _text("#iteration-text", f"{k:,} of {total:,}")
+    _text("#play", "Pause" if playing else "Play")
+    _prop("#play", "disabled", not enabled)
+    _prop("#step", "disabled", not enabled or k >= total)
+    _prop("#reset", "disabled", not enabled)
 
 
 def show_source(text):
-    _el("source").textContent = text
+    _text("#source", text)
 
 
 def show_code(call):
-    _el("call").textContent = call
+    _text("#call", call)
 
 
-def download(blob, filename):
-    """Save a Blob as a file, through a temporary link."""
-    url = window.URL.createObjectURL(blob)
-    link = document.createElement("a")
-    link.href = url
-    link.download = filename
-    link.click()
-    window.URL.revokeObjectURL(url)
+def show_fragment(fragment):
+    """Put the state in the address bar, without a new history entry."""
+    _op("url", fragment)
+
+
+def download(text, filename):
+    _op("download", filename, text)
+
+
+def show_ready():
+    _op("ready")

@@ -36,6 +36,13 @@ def base_url(server_root):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A service worker would answer requests before Playwright's routing sees them: every test
+    # but the offline ones (which make their own contexts) runs with service workers blocked.
+    return {**browser_context_args, "service_workers": "block"}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 

@@ -84,9 +84,10 @@ def test_works_under_a_subpath(page, base_url, clean):
     assert runtime and all(u.startswith(base_url + "tenline/") for u in runtime)
 
 
-@pytest.mark.parametrize("blocked", ["pyodide.asm.wasm", "python_stdlib.zip",
+@pytest.mark.parametrize("blocked", ["worker.js", "pyodide.js", "pyodide.asm.js",
+                                     "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
                                      "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
-                                     "core.js"])
+                                     "main.py"])
 def test_blocked_runtime_file_is_reported(page, base_url, guard, blocked):
     page.route(f"**/{blocked}", lambda route: route.abort())
     page.goto(base_url)

@@ -33,13 +33,13 @@ def test_second_run_downloads_nothing(tmp_path):
 def test_tampered_vendored_file_aborts_the_setup(tmp_path):
     dest = tmp_path / "vendor"
     shutil.copytree(ROOT / "site" / "vendor", dest)
-    target = dest / "pyscript" / "core.js"
+    target = dest / "pyodide" / "pyodide.js"
     original = hashlib.sha256(target.read_bytes()).hexdigest()
     target.write_bytes(target.read_bytes() + b"\n// tampered\n")
     tampered = hashlib.sha256(target.read_bytes()).hexdigest()
     result = run_vendor("--dest", dest, "--cache", tmp_path / "cache")
     assert result.returncode != 0
-    assert "core.js" in result.stderr and original in result.stderr and tampered in result.stderr
+    assert "pyodide.js" in result.stderr and original in result.stderr and tampered in result.stderr
 
 
 def test_tampered_source_package_aborts_the_setup(tmp_path):

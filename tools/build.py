@@ -1,10 +1,10 @@
 """Assemble the static site that ships (and that the tests and the bench load) in _site/.
 
-The site is what a static host serves: index.html, pyscript.toml, py/ and site/ with the
-vendored runtime, except that the standard library and NumPy are replaced by derived copies with
-precompiled bytecode (tools/derive.mjs, run by Pyodide itself under node), so the browser skips
-compiling them, and with only the modules the page imports (runtime-modules.json, computed by
-tools/keep.py), so it downloads less. The derivation is reproducible: its outputs must have the
+The site is what a static host serves: index.html, py/ and site/ with the vendored runtime,
+except that the standard library and NumPy are replaced by derived copies with precompiled
+bytecode (tools/derive.mjs, run by Pyodide itself under node), so the browser skips compiling
+them, and with only the modules the page imports (runtime-modules.json, computed by
+tools/keep.py), so it downloads less. site/worker.js gets each file's sha256 to check. The derivation is reproducible: its outputs must have the
 sha256 recorded under "derived" in vendor.lock.json, and the lock file the page serves carries
 the derived wheel's hash (Pyodide checks it). `py/` stays source: the page shows it.
 
@@ -13,6 +13,7 @@ after a deliberate change to the derivation or to runtime-modules.json)
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import shutil
@@ -20,7 +21,8 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ["index.html", "pyscript.toml", "py", "site"]
+SHIPPED = ["index.html", "sw.js", "py", "site"]
+NOT_SHIPPED = ["pyodide.mjs"]  # the ES-module loader: the worker uses the classic pyodide.js
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
 MANIFEST = ROOT / "vendor.lock.json"
 KEPT = ROOT / "runtime-modules.json"
@@ -71,7 +73,8 @@ def build(out, record=False, trim=True):
     for name in SHIPPED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, out / name,
+                            ignore=shutil.ignore_patterns("__pycache__", *NOT_SHIPPED))
         else:
             shutil.copy2(source, out / name)
     runtime = out / "site" / "vendor" / "pyodide"
@@ -81,8 +84,44 @@ def build(out, record=False, trim=True):
         for package in lock["packages"].values():
             if package["file_name"] == name:
                 package["sha256"] = digest  # loadPackage checks each wheel against this
+    # Pyodide reads the whole lock file at start-up: list only the packages the site serves.
+    lock["packages"] = {name: package for name, package in lock["packages"].items()
+                        if (runtime / package["file_name"]).exists()}
     (runtime / "pyodide-lock.json").write_text(json.dumps(lock))
+    write_integrity(out)
+    write_service_worker(out)
     print(f"build: site assembled in {out}")
+
+
+def write_integrity(out):
+    """Give site/worker.js the sha256 of every file it loads (py/ and the runtime), as subresource
+    integrity strings, so the browser refuses a truncated or corrupted file and the page names it."""
+    files = sorted([*(out / "py").glob("*.py"), *(out / "site" / "vendor" / "pyodide").iterdir()])
+    digests = {path.relative_to(out).as_posix():
+               "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+               for path in files}
+    worker = out / "site" / "worker.js"
+    text = worker.read_text()
+    placeholder = "const INTEGRITY = {};"
+    if text.count(placeholder) != 1:
+        raise SystemExit(f"build: {worker} should hold `{placeholder}` once")
+    worker.write_text(text.replace(placeholder,
+                                   f"const INTEGRITY = {json.dumps(digests, indent=1)};"))
+
+
+def write_service_worker(out):
+    """Give sw.js the files to cache for offline use and a version that changes with any of them."""
+    files = [out / "index.html", *sorted((out / "site").rglob("*")), *sorted((out / "py").iterdir())]
+    names = [path.relative_to(out).as_posix() for path in files if path.is_file()]
+    version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())
+    worker = out / "sw.js"
+    text = worker.read_text()
+    for placeholder, value in (('const VERSION = "dev";', version.hexdigest()[:16]),
+                               ("const FILES = [];", ["./", *names])):
+        if text.count(placeholder) != 1:
+            raise SystemExit(f"build: {worker} should hold `{placeholder}` once")
+        text = text.replace(placeholder, placeholder.split("=")[0] + f"= {json.dumps(value)};")
+    worker.write_text(text)
 
 
 def main():

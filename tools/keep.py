@@ -2,7 +2,7 @@
 
 Builds the site untrimmed in a temporary folder, loads it in Chromium, uses every feature once
 (training both shapes, the scrubber, Play, a malformed link, invalid input, the table, presets,
-download, copy link), then asks the page's own interpreter for sys.modules. tools/build.py keeps
+download, copy link), then asks the page's interpreter, in its web worker, for sys.modules. tools/build.py keeps
 only those modules' files in the shipped runtime; the e2e suite, run on that trimmed site, is
 the guard. Run it (`make runtime-modules`) after adding an import to py/.
 """
@@ -21,10 +21,9 @@ from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "runtime-modules.json"
 STDLIB, SITE_PACKAGES = "/lib/python312.zip/", "/lib/python3.12/site-packages/"
-# Runs in the page's interpreter (PyScript shares it between scripts) and reports sys.modules.
-REPORT = ("import sys, json\nfrom pyscript import document\n"
-          "document.body.dataset.modules = json.dumps(sorted("
-          "getattr(m, '__file__', None) or '' for m in list(sys.modules.values())))")
+# Runs in the worker's interpreter (site/worker.js keeps it as self.pyodide): every module's file.
+REPORT = ("pyodide.runPython(`import sys, json; json.dumps(sorted("
+          "getattr(m, '__file__', None) or '' for m in list(sys.modules.values())))`)")
 
 
 def exercise(page, url):
@@ -51,10 +50,8 @@ def exercise(page, url):
 
 
 def loaded_files(page):
-    page.evaluate("code => { const s = document.createElement('script'); s.type = 'py';"
-                  " s.textContent = code; document.body.append(s); }", REPORT)
-    page.wait_for_selector("body[data-modules]")
-    return json.loads(page.get_attribute("body", "data-modules"))
+    (worker,) = page.workers
+    return json.loads(worker.evaluate(REPORT))
 
 
 def source_name(path, prefix):

@@ -1,4 +1,4 @@
-"""Fetch, verify and place the runtime files the page serves (PyScript, Pyodide, NumPy wheels).
+"""Fetch, verify and place the runtime files the page serves (Pyodide, NumPy).
 
 Every file is pinned in vendor.lock.json by its source package and sha256. Sources come from the
 registries through their own clients (npm, pip) into a cache; the files are taken out of them,

@@ -1,0 +1,154 @@
+// The page's main thread: it starts the Python worker (site/worker.js), forwards the reader's
+// events to it and applies the DOM operations Python sends back. No math and no decisions live
+// here, and it never waits on Python, so the page answers while CPython starts or trains.
+//
+// It is also the watchdog: a runtime that cannot load is reported in the one role="alert"
+// element, naming what failed, instead of a spinner forever. Python marks success by sending the
+// "ready" op, which sets <html data-runtime="ready">.
+
+const STALL_MS = 30000;
+const alertBox = document.getElementById("alert");
+const status = document.getElementById("status");
+const readout = document.getElementById("prediction");
+const pending = new Set();  // runtime files the worker is waiting for
+let failed = false;
+let sent = 0;  // events sent to Python; each message back says how many it has answered
+let answered = 0;
+
+// The readout is settled when Python says it shows the network trained for the current state and
+// no event of the reader's is still on its way: until then it is aria-busy.
+function showBusy(settled) {
+  readout.setAttribute("aria-busy", String(!(settled && answered === sent)));
+}
+
+function ready() { return document.documentElement.dataset.runtime === "ready"; }
+
+function fail(message) {
+  if (failed || ready()) return;
+  failed = true;
+  alertBox.textContent = message + " The Python runtime cannot start without it; reload to try again.";
+  status.textContent = "The network could not be trained: the Python runtime did not load.";
+}
+
+// One op is [name, selector or argument, ...]; py/page.py is where they are made.
+const OPS = {
+  text(selector, text) { each(selector, (el) => { el.textContent = text; }); },
+  html(selector, html) { each(selector, (el) => { el.innerHTML = html; }); },
+  prop(selector, name, value) {
+    each(selector, (el) => {
+      // The reader's own newer input wins over Python's echo of an older one (a slider dragged on).
+      if (answered < sent && el === document.activeElement && (name === "value" || name === "checked")) return;
+      el[name] = value;
+    });
+  },
+  attr(selector, name, value) { each(selector, (el) => el.setAttribute(name, value)); },
+  url(fragment) { history.replaceState(null, "", "#" + fragment); },
+  download(filename, text) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: "text/x-python" }));
+    link.download = filename;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  },
+  ready() {
+    document.documentElement.dataset.runtime = "ready";
+    keepForOffline();
+  },
+};
+
+// Once the page works, let the service worker (sw.js, beside index.html) cache it for offline use;
+// after the first prediction, so its downloads never compete with the start. Without service
+// workers (a private window, a file:// page) the page simply needs the network next time.
+function keepForOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {});
+}
+
+function each(selector, change) {
+  document.querySelectorAll(selector).forEach(change);
+}
+
+function apply(json) {
+  const { ops, settled } = JSON.parse(json);
+  for (const [name, ...args] of ops) OPS[name](...args);
+  showBusy(settled);
+}
+
+function start() {
+  if (typeof WebAssembly !== "object") {
+    fail("This browser has no WebAssembly, which the Python runtime (Pyodide) needs: please open" +
+         " the page in a current browser with WebAssembly enabled.");
+    return;
+  }
+  let worker;
+  try {
+    worker = new Worker(new URL("worker.js", import.meta.url));
+  } catch (error) {
+    fail("The Python worker could not start (" + error.message + ").");
+    return;
+  }
+  const send = (event) => {
+    sent += 1;
+    showBusy(false);
+    worker.postMessage(JSON.stringify(event));
+  };
+
+  worker.onmessage = ({ data }) => {
+    if (data.kind === "ops") {
+      answered = data.answered;
+      apply(data.json);
+    }
+    else if (data.kind === "loading") pending.add(data.file);
+    else if (data.kind === "loaded") pending.delete(data.file);
+    else if (data.kind === "failed") fail(data.message);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    if (!ready()) fail(event.message ? "The Python worker failed: " + event.message + "."
+                                     : "Could not load worker.js: the Python worker did not start.");
+    else console.error("tenline worker:", event.message);
+  };
+
+  setTimeout(() => {
+    if (ready()) return;
+    const waiting = Array.from(pending);
+    fail("The Python runtime did not finish loading within " + STALL_MS / 1000 + " seconds" +
+         (waiting.length ? "; still waiting for " + waiting.join(", ") : "") +
+         ". Check your connection.");
+  }, STALL_MS);
+
+  // Every control reports to Python under its own id, or the id of the element holding it
+  // (the rows table, the truth table), with what Python needs to know about it.
+  const forward = (event) => {
+    const el = event.type === "click" ? event.target.closest("button") : event.target;
+    const holder = el && el.closest("[id]");
+    if (!holder || holder.id === "copy-link") return;
+    send({
+      type: event.type,
+      id: holder.id,
+      value: el.value,
+      checked: el.checked,
+      bad: Boolean(el.validity && el.validity.badInput),
+      data: Object.assign({}, el.dataset),
+    });
+  };
+  for (const type of ["input", "change", "click"]) document.addEventListener(type, forward);
+
+  const motion = matchMedia("(prefers-reduced-motion: reduce)");
+  const environment = () => ({ hash: location.hash, reduced: motion.matches });
+  motion.addEventListener("change", () => send({ type: "motion", ...environment() }));
+  addEventListener("hashchange", () => send({ type: "hashchange", ...environment() }));
+  send({ type: "start", ...environment() });
+}
+
+// Copying needs no Python: the address bar already holds every setting.
+document.getElementById("copy-link").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    status.textContent = "Link copied: it opens this exact network.";
+  } catch {
+    status.textContent = "Could not copy; the address bar holds the link.";
+  }
+});
+
+start();

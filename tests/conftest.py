@@ -47,15 +47,31 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+# Installed before any page script: a breach of the page's Content-Security-Policy becomes a
+# console error, which every test's guard then reports.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline code"}`));
+"""
+
+
 class PageGuard:
     """Collects what must never happen on the page."""
 
     def __init__(self, page, origin):
         self.errors = []
         self.foreign = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.csp = []
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.context.route("**/*", self._route(origin))
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+            if message.text.startswith("CSP violation"):
+                self.csp.append(message.text)
 
     def _route(self, origin):
         def handle(route):
@@ -73,6 +89,7 @@ def guard(page, base_url):
     guard = PageGuard(page, base_url.rstrip("/"))
     yield guard
     assert guard.foreign == [], "requests to another origin"
+    assert guard.csp == [], "Content-Security-Policy violations"
 
 
 @pytest.fixture

@@ -7,20 +7,64 @@ from pageutil import settled_probability
 
 
 def axe_violations(page, axe_script):
-    page.add_script_tag(content=axe_script)
+    page.evaluate(axe_script)  # not a <script> element, which the page's policy would refuse
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
             for v in result["violations"]]
 
 
-@pytest.mark.parametrize("scheme, width", [("light", 1280), ("dark", 1280), ("light", 360)])
-def test_no_axe_violations(page, base_url, clean, axe_script, scheme, width):
-    page.emulate_media(color_scheme=scheme)
-    page.set_viewport_size({"width": width, "height": 900})
+def loading(page, base_url):
+    page.route("**/pyodide.asm.wasm", lambda route: None)  # held: the page stays loading
+    page.goto(base_url)
+    expect(page.get_by_role("status")).to_contain_text("Loading")
+
+
+def runtime_error(page, base_url):
+    page.route("**/python_stdlib.zip", lambda route: route.abort())
+    page.goto(base_url)
+    expect(page.get_by_role("alert")).to_contain_text("python_stdlib.zip")
+
+
+def ready(page, base_url):
+    page.goto(base_url)
+    settled_probability(page)
+
+
+def malformed_link(page, base_url):
+    page.goto(base_url + "#iterations=ten&rows=01x:1")
+    settled_probability(page)
+    expect(page.get_by_role("alert")).to_contain_text("iterations")
+
+
+def lab_edited(page, base_url):
+    ready(page, base_url)
+    page.get_by_role("button", name="Add row", exact=True).click()
+    page.get_by_role("checkbox", name="Row 1 bit 2", exact=True).click()  # a duplicate: flagged
+    page.get_by_role("spinbutton", name="Hidden neurons", exact=True).fill("99")  # out of range
+    expect(page.get_by_role("alert")).to_contain_text("hidden")
+
+
+def every_view(page, base_url):
     page.goto(base_url + "#rows=001:0,011:1,101:1,111:0&hidden=4&at=20")
     settled_probability(page)
     page.get_by_text("All weights as a table").click()
     page.get_by_text("as the page runs it").click()
+
+
+STATES = [loading, runtime_error, ready, malformed_link, lab_edited, every_view]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("state", STATES, ids=[s.__name__ for s in STATES])
+def test_no_axe_violations(page, base_url, guard, axe_script, state, scheme):
+    page.emulate_media(color_scheme=scheme)
+    state(page, base_url)
+    assert axe_violations(page, axe_script) == []
+
+
+def test_no_axe_violations_on_a_narrow_screen(page, base_url, clean, axe_script):
+    page.set_viewport_size({"width": 360, "height": 800})
+    every_view(page, base_url)
     assert axe_violations(page, axe_script) == []
 
 

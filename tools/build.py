@@ -115,7 +115,7 @@ def write_service_worker(out):
     names = [path.relative_to(out).as_posix() for path in files if path.is_file()]
     version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())
     worker = out / "sw.js"
-    text = worker.read_text()
+    text = (ROOT / "sw.js").read_text()
     for placeholder, value in (('const VERSION = "dev";', version.hexdigest()[:16]),
                                ("const FILES = [];", ["./", *names])):
         if text.count(placeholder) != 1:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 import build
 import model
-from browser import free_port, serve
+from browser import free_port, serve, wait_until
 from conftest import SITE, PageGuard
 from pageutil import bit_box, settled_probability
 
@@ -44,7 +44,7 @@ def cache_names(page):
 
 def wait_until_cached(page):
     """The service worker is installed (its cache filled) and controls the page."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
     return cache_names(page)
 
 
@@ -75,13 +75,9 @@ def test_a_new_build_replaces_the_old_cache(offline_page, own_site):
     index.write_text(index.read_text().replace("<h1>tenline</h1>", "<h1>tenline, new</h1>"))
     build.write_service_worker(root)
     page.reload()  # still the old version, from the cache; the browser finds the new sw.js
-    for _ in range(300):  # the new worker installs, activates and deletes the old cache
-        names = cache_names(page)
-        if len(names) == 1 and names != [old]:
-            break
-        page.wait_for_timeout(200)
-    else:
-        pytest.fail(f"the old cache was not replaced: {names}")
+    # The new worker installs its cache, activates and deletes the old one.
+    wait_until(page, "old => caches.keys().then(names => names.length === 1 && names[0] !== old)",
+               old)
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("tenline, new")
     assert settled_probability(page) == model.predict(SEED_WEIGHTS, (1, 0, 0))

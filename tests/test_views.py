@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 import model
+from browser import wait_until
 from history import ALL_INPUTS
 from pageutil import bit_box, settled_probability
 from state import parse
@@ -70,7 +71,7 @@ def test_play_pause_step_reset(page, base_url, clean):
     play.click()
     pause = page.get_by_role("button", name="Pause", exact=True)
     expect(pause).to_be_visible()
-    page.wait_for_function("() => +document.querySelector('#iteration').value > 5")
+    wait_until(page, "() => +document.querySelector('#iteration').value > 5")
     pause.click()
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
     k = int(slider(page).input_value())

@@ -4,7 +4,8 @@ Loads the built site (_site/) from a loopback server in Debian's Chromium and pr
 cold and repeat load to the first prediction (beside a plain-Pyodide reference page), the longest
 main-thread task while loading, the bytes a cold visit fetches, training time in the browser beside
 CPython running the same code (and the longest task while training), toggle-to-readout latency,
-JS heap growth over 1,000 slider moves and the time per frame while playing.
+JS heap growth over 1,000 slider moves, the time per frame while playing, a soak run (tools/soak.py:
+10,000 toggles and 1,000 setting changes) and Lighthouse's scores (tools/lighthouse.py).
 Times are taken inside the page (performance.now() from navigation start or from the event), not by
 polling from Python. Medians over a few runs unless a row says otherwise; machines here are noisy.
 Every request to another origin is refused and counted. The exit status is 0 unless the page
@@ -22,7 +23,9 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+import lighthouse
+import soak
+from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
@@ -64,9 +67,11 @@ def task(ms):
     return f"{ms:4.0f} ms" if ms else " <50 ms"
 
 
-def guarded_context(browser, origin, foreign):
-    """A fresh context (own HTTP cache) that refuses, and records, requests to another origin."""
-    context = browser.new_context()
+def guarded_context(browser, origin, foreign, service_workers="block"):
+    """A fresh context (own HTTP cache) that refuses, and records, requests to another origin.
+    Service workers are blocked unless asked for: the reference page has none, so the load
+    comparison is between two pages fetched over the network (or the HTTP cache)."""
+    context = browser.new_context(service_workers=service_workers)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((origin, "data:"))
                   else (foreign.append(r.request.url), r.abort()))
     return context
@@ -84,7 +89,7 @@ def first_prediction(page, url):
     """Navigate; ms from navigation start to the first settled readout, and the longest task."""
     page.goto(url)
     page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_function("window.__firstPrediction !== undefined")
+    wait_until(page, "() => window.__firstPrediction !== undefined")
     at = page.evaluate("window.__firstPrediction")
     return at, longest_task(page, until=at)
 
@@ -121,12 +126,26 @@ def bench_loading(browser, base, root, foreign):
     return {name: list(zip(*runs)) for name, runs in results.items()}
 
 
+def offline_repeat(browser, base, foreign):
+    """A repeat visit once the service worker has cached the site: ms to the first prediction."""
+    times = []
+    for _ in range(3):
+        context = guarded_context(browser, base, foreign, service_workers="allow")
+        page = context.new_page()
+        page.add_init_script(PROBE)
+        first_prediction(page, base)
+        wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=LOAD_TIMEOUT_MS)
+        times.append(first_prediction(page, base)[0])
+        context.close()
+    return times
+
+
 def retrain(page, fragment, timeout=600_000):
     """Set the fragment and wait until the page reports that very training done and settled."""
     iterations = parse(fragment)[0].iterations
     page.evaluate("f => { location.hash = f; }", "#" + fragment)
-    page.wait_for_function(
-        """n => document.getElementById('status').textContent.startsWith(`Ready: trained ${n} `)
+    wait_until(
+        page, """n => document.getElementById('status').textContent.startsWith(`Ready: trained ${n} `)
            && document.getElementById('prediction').getAttribute('aria-busy') === 'false'""",
         arg=f"{iterations:,} iterations", timeout=timeout)
 
@@ -168,7 +187,7 @@ def toggle_latency(page, url, count=200):
         .observe(r, {attributes: true, attributeFilter: ['aria-busy', 'data-probability']}); }""")
     for i in range(count):
         page.get_by_role("checkbox", name=f"Input bit {i % 3 + 1}", exact=True).click()
-        page.wait_for_function("!window.__t0")
+        wait_until(page, "() => !window.__t0")
     return sorted(page.evaluate("window.__lat"))
 
 
@@ -243,6 +262,8 @@ def main():
                 print(f"The page could not be loaded: {err}", file=sys.stderr)
                 return 1
             report_loading(loads)
+            row("repeat visit from the service worker's cache, tenline",
+                spread(offline_repeat(browser, url, foreign)))
 
             page = guarded_context(browser, url, foreign).new_page()
             page.add_init_script(PROBE)
@@ -268,10 +289,13 @@ def main():
                 " / ".join(f"{h / 1e6:.1f} MB" for h in heap))
             frame_ms, frames = frame_time_playing(page, url)
             row(f"Play, 0 to 2,000 iterations ({frames} frames)", f"{frame_ms:5.1f} ms per frame")
+            soak.run(browser, url, foreign)
             row("requests to another origin (refused)", str(len(foreign)))
             for address in dict.fromkeys(foreign):
                 print(f"    {address}")
             browser.close()
+        print("Lighthouse 12.8.2 on Debian's Chromium (targets: performance ≥ 0.95, the rest 1.0)")
+        lighthouse.print_table(lighthouse.run(url))
     finally:
         server.terminate()
         server.wait()

@@ -37,3 +37,19 @@ def serve(root, port):
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("the site server did not start")
+
+
+def wait_until(page, expression, arg=None, timeout=60_000):
+    """Poll a JS function of `arg` in the page until it returns something truthy; returns that.
+
+    Playwright's wait_for_function evaluates its predicate with eval(), which the page's
+    Content-Security-Policy refuses; page.evaluate goes through the debugging protocol instead.
+    The function may return a promise."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout} ms: {expression}")
+        time.sleep(0.05)

@@ -52,12 +52,15 @@ def show_prediction(settled):
     page.show_prediction(trainer.predict(state.bits), settled)
 
 
-def show_network():
-    """All views for the network at the chosen iteration, once training has finished."""
+def show_network(same_network=False):
+    """All views for the network at the chosen iteration, once training has finished; with
+    same_network (only the input bits changed), only the views that depend on the input."""
     k = shown_iteration()
-    snapshot = trainer.at(k)
-    page.show_snapshot(snapshot, state, with_step=True)
-    page.show_scrubber(k, state.iterations, enabled=True, playing=playing)
+    if same_network:
+        page.show_input_views(trainer.at(k, with_step=False, reuse=True), state)
+    else:
+        page.show_snapshot(trainer.at(k), state, with_step=True)
+        page.show_scrubber(k, state.iterations, enabled=True, playing=playing)
     page.show_code(listing.call(state, k))
     show_prediction(settled=not playing)
 
@@ -69,11 +72,12 @@ def show_messages():
 def apply(new_state, delay=TYPING_PAUSE):
     """Make new_state current: URL, views, and a retrain if a training setting changed."""
     global state
+    same_network = replace(new_state, bits=state.bits) == state and trained()
     state = new_state
     page.show_fragment(serialise(state))
     page.mark_busy()
     if trained():
-        show_network()
+        show_network(same_network)
     else:
         schedule_training(delay)
 

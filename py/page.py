@@ -139,13 +139,18 @@ def _bits_index(bits):
     return int("".join(map(str, bits)), 2)
 
 
+def show_input_views(snapshot, state):
+    """The pictures that depend on the input bits: activations in the diagram, the truth table."""
+    current = [layer[_bits_index(state.bits)] for layer in snapshot.layers]
+    _op("html", "#diagram", draw.network_diagram(snapshot.weights, current))
+    _op("html", "#truth-body", draw.truth_table(snapshot.layers[-1], state.rows, state.bits))
+
+
 def show_snapshot(snapshot, state, with_step):
     """Every picture of the network after snapshot.k iterations."""
-    current = [layer[_bits_index(state.bits)] for layer in snapshot.layers]
     _op("html", "#loss-curve", draw.loss_curve(snapshot.losses, snapshot.k, state.iterations))
-    _op("html", "#diagram", draw.network_diagram(snapshot.weights, current))
     _op("html", "#weights-table", draw.weights_table(snapshot.weights))
-    _op("html", "#truth-body", draw.truth_table(snapshot.layers[-1], state.rows, state.bits))
+    show_input_views(snapshot, state)
     if with_step:
         _op("html", "#step-through", draw.step_through(snapshot.step, snapshot.k, state.rate,
                                                        snapshot.weights))

@@ -41,6 +41,7 @@ class Trainer:
         self.cancel()
         generation = self._generation
         self.run = run = Run(rows, iterations, seed, hidden, rate)
+        self._snapshot = None
         started = time.perf_counter()
         batch = 50
         while run.done < iterations:
@@ -68,9 +69,12 @@ class Trainer:
         """How many iterations have been trained so far."""
         return self.run.done if self.run else 0
 
-    def at(self, k, with_step=True):
-        """The Snapshot after k iterations (history.Snapshot); without the step it is cheaper."""
-        self._snapshot = self.run.at(k, with_step)
+    def at(self, k, with_step=True, reuse=False):
+        """The Snapshot after k iterations (history.Snapshot); without the step it is cheaper.
+        With reuse, the last one asked for is returned if it is for k (as when only the input
+        changed)."""
+        if not (reuse and self._snapshot is not None and self._snapshot.k == k):
+            self._snapshot = self.run.at(k, with_step)
         return self._snapshot
 
     def predict(self, bits):

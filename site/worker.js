@@ -98,6 +98,9 @@ async function start() {
   const pyodide = await loadPyodide({
     indexURL: new URL("vendor/pyodide/", self.location.href).href,
     packages: ["numpy"],
+    // The shipped bytecode has no docstrings (tools/derive_runtime.py); NumPy must be told, as
+    // `python -OO` would tell it, or it tries to attach the missing ones at import.
+    env: { PYTHONOPTIMIZE: "2" },
     checkAPIVersion: true,
   });
   if (!pyodide.loadedPackages.numpy) throw new Error("NumPy could not be loaded.");

@@ -2,7 +2,6 @@
 
 import itertools
 
-import pytest
 from playwright.sync_api import expect
 
 import model
@@ -82,34 +81,3 @@ def test_works_under_a_subpath(page, base_url, clean):
     assert settled_probability(page) == model.predict(SEED_WEIGHTS, (1, 0, 0))
     runtime = [u for u in requests if "/vendor/" in u]
     assert runtime and all(u.startswith(base_url + "tenline/") for u in runtime)
-
-
-@pytest.mark.parametrize("blocked", ["worker.js", "pyodide.js", "pyodide.asm.js",
-                                     "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
-                                     "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
-                                     "main.py"])
-def test_blocked_runtime_file_is_reported(page, base_url, guard, blocked):
-    page.route(f"**/{blocked}", lambda route: route.abort())
-    page.goto(base_url)
-    alert = page.get_by_role("alert")
-    expect(alert).to_contain_text(blocked, timeout=15_000)
-    expect(alert).to_contain_text("Could not load")
-    expect(page.locator("#prediction")).not_to_have_attribute("data-probability", __import__("re").compile("."))
-
-
-def test_missing_webassembly_is_reported(page, base_url, guard):
-    page.add_init_script("delete window.WebAssembly")
-    page.goto(base_url)
-    expect(page.get_by_role("alert")).to_contain_text("WebAssembly")
-
-
-def test_stalled_download_is_reported(page, base_url, guard):
-    # Hold the WebAssembly download forever and let the page's clock run 30 s ahead.
-    page.clock.install()
-    page.route("**/pyodide.asm.wasm", lambda route: None)
-    with page.expect_request("**/pyodide.asm.wasm"):
-        page.goto(base_url)
-    expect(page.get_by_role("alert")).to_be_empty()
-    page.clock.run_for(31_000)
-    expect(page.get_by_role("alert")).to_contain_text("30 seconds")
-    expect(page.get_by_role("alert")).to_contain_text("pyodide.asm.wasm")

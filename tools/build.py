@@ -21,7 +21,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ["index.html", "sw.js", "py", "site"]
+SHIPPED = ["index.html", "sw.js", "robots.txt", "py", "site"]
 NOT_SHIPPED = ["pyodide.mjs"]  # the ES-module loader: the worker uses the classic pyodide.js
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
 MANIFEST = ROOT / "vendor.lock.json"

@@ -2,8 +2,8 @@
 and NumPy.
 
 Every .py in python_stdlib.zip and in the NumPy wheel becomes a .pyc in its place (the "legacy"
-layout a sourceless import looks for), as unchecked-hash bytecode, so the browser's CPython skips
-compiling at start-up. Given the kept set (runtime-modules.json, computed by tools/keep.py), only
+layout a sourceless import looks for), as unchecked-hash bytecode without docstrings, so the
+browser's CPython skips compiling at start-up. Given the kept set (runtime-modules.json, computed by tools/keep.py), only
 the modules the page imports are kept, and NumPy's tests, headers and stubs go. Zips are written
 with sorted names and fixed timestamps, so the same inputs always give the same bytes.
 """
@@ -19,8 +19,15 @@ from importlib._bootstrap_external import _code_to_hash_pyc
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def to_pyc(source, path):
-    code = compile(source, path, "exec", dont_inherit=True, optimize=0)
+# Docstrings and asserts are left out of the bytecode (what `python -OO` does): nothing the page
+# runs reads them, and the download is smaller. Pyodide's own packages keep theirs: they build
+# their JavaScript-facing documentation from them at import.
+KEEP_DOCSTRINGS = ("_pyodide/", "pyodide/")
+
+
+def to_pyc(source, path, name):
+    optimize = 0 if name.startswith(KEEP_DOCSTRINGS) else 2
+    code = compile(source, path, "exec", dont_inherit=True, optimize=optimize)
     return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
 
 
@@ -52,7 +59,7 @@ def precompile(source_zip, out_zip, prefix, keep=None):
                 continue
             data = zin.read(info)
             if info.filename.endswith(".py"):
-                files[info.filename + "c"] = to_pyc(data, f"{prefix}/{info.filename}")
+                files[info.filename + "c"] = to_pyc(data, f"{prefix}/{info.filename}", info.filename)
             else:
                 files[info.filename] = data
     record = next((n for n in files if n.endswith(".dist-info/RECORD")), None)

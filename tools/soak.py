@@ -6,10 +6,11 @@ tools/bench.py calls `run(browser, url, foreign)`; run alone, this serves _site/
 page.evaluate per chunk of 1,000, awaiting aria-busy="false" after each), so the figures are the
 page's and not Playwright's round trips. Settings come mostly as URL fragments with small iteration
 counts (they retrain at once) and every TYPED_EVERY-th one typed into the Random seed field (applied
-after the typing pause), so both ways in are soaked. Memory is sampled after a short warm-up and
-after every chunk: the main thread's JS heap after a forced GC (CDP), the worker's WebAssembly
-memory (which never shrinks) and Python's live objects after gc.collect(), so a leak in the DOM
-ops, in Python or of JS proxies shows. Both final readouts are checked against CPython.
+after the typing pause), so both ways in are soaked. Memory is sampled after a short warm-up, after
+every chunk and back at the default state at the end (so first and last compare alike): the main
+thread's JS heap after a forced GC (CDP), the worker's WebAssembly memory (which never shrinks) and
+Python's live objects after gc.collect(), so a leak in the DOM ops, in Python or of JS proxies
+shows. Both final readouts are checked against CPython.
 It asserts nothing; an error inside the loop (a readout that never settles) ends the run.
 """
 
@@ -55,7 +56,7 @@ const settled = () => new Promise(resolve => {
   observer.observe(readout, {attributes: true, attributeFilter: ['aria-busy', 'data-probability']});
 });
 const busyNow = what => {
-  if (readout.getAttribute('aria-busy') !== 'true') throw new Error(`${what}: the readout did not turn busy`);
+  if (readout.getAttribute('aria-busy') !== 'true') throw new Error(`${what}: readout not busy`);
 };
 """
 
@@ -99,7 +100,8 @@ WORKER_MEMORY = """() => [self.pyodide._module.HEAP8.length, self.pyodide.runPyt
 
 
 def guarded_context(browser, origin, foreign):
-    """As tools/bench.py's (not imported: bench imports this module)."""
+    """As tools/bench.py's (not imported: bench imports this module), but with the service
+    worker a reader's browser runs."""
     context = browser.new_context()
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((origin, "data:"))
                   else (foreign.append(r.request.url), r.abort()))
@@ -162,23 +164,37 @@ def run(browser, url, foreign):
     """The soak in a fresh context; prints its rows and returns the figures."""
     began = time.perf_counter()
     context = guarded_context(browser, url, foreign)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    try:
+        figures, points = soak(context.new_page(), url)
+    finally:
+        context.close()
+    figures["seconds"] = time.perf_counter() - began
+    report(figures, points)
+    return figures
+
+
+def soak(page, url):
+    """The figures, and which memory samples to show (start, after toggles, end)."""
+    errors, warnings = [], []  # Python's stderr (a traceback in an asyncio task) is a warning
+
+    def console(message):
+        if message.type in ("error", "warning"):
+            (errors if message.type == "error" else warnings).append(
+                f"console.{message.type}: {message.text}")
+
+    page.on("console", console)
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     page.goto(url)
     page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
-    cdp = context.new_cdp_session(page)
+    cdp = page.context.new_cdp_session(page)
 
     # Warm-up (not counted): every code path once, so the baseline is not taken before lazy
     # allocations (compiled code, caches) that are no leak.
     page.evaluate(TOGGLE_LOOP, [0, WARM_UP[0], STEP_TIMEOUT_MS])
     steps, s = setting_changes(parse(page.evaluate("location.hash"))[0], WARM_UP[1], first=1)
     page.evaluate(SETTING_LOOP, [steps, STEP_TIMEOUT_MS])
-    page.evaluate("f => { location.hash = f; }", "#" + serialise(DEFAULT))
-    page.wait_for_function("h => location.hash === h && document.getElementById('prediction')"
-                           ".getAttribute('aria-busy') === 'false'", arg="#" + serialise(DEFAULT),
-                           timeout=STEP_TIMEOUT_MS)
+    back_to_default = [["hash", "#" + serialise(DEFAULT)]]  # so that samples compare alike
+    page.evaluate(SETTING_LOOP, [back_to_default, STEP_TIMEOUT_MS])
     samples = [sample(page, cdp)]
 
     toggle_ms = []
@@ -203,7 +219,8 @@ def run(browser, url, foreign):
         samples.append(sample(page, cdp))
     settings_end = (page.evaluate("location.hash") == "#" + serialise(s),
                     readout(page), expected_probability(s))
-    context.close()
+    page.evaluate(SETTING_LOOP, [back_to_default, STEP_TIMEOUT_MS])
+    samples.append(sample(page, cdp))
 
     heap, wasm, objects = (list(series) for series in zip(*samples))
     points = [0, after_toggles, len(samples) - 1]
@@ -215,24 +232,22 @@ def run(browser, url, foreign):
                           "browser": toggles_end[1], "cpython": toggles_end[2]},
         "settings_final": {"fragment": serialise(s), "url_ok": settings_end[0],
                            "browser": settings_end[1], "cpython": settings_end[2]},
-        "errors": errors,
-        # one sample after the warm-up, then one after each chunk
+        "errors": errors, "warnings": warnings,
+        # after the warm-up, after each chunk, and back at the defaults after the last one
         "heap_bytes": heap, "wasm_bytes": wasm, "python_objects": objects,
         "heap_growth_mb": (heap[-1] - heap[0]) / 1e6,
         "wasm_growth_mb": (wasm[-1] - wasm[0]) / 1e6,
         "python_objects_growth": objects[-1] - objects[0],
-        "seconds": time.perf_counter() - began,
     }
-    report(figures, points)
-    return figures
+    return figures, points
 
 
 def report(f, points):
     print(f"Soak: {f['toggles']:,} input-bit toggles, then {SETTINGS:,} setting changes "
           f"({f['settings_by_fragment']:,} URL fragments of 100-300\niterations, "
-          f"{f['settings_typed']:,} typed seeds), each to a settled readout; memory after a "
-          f"warm-up ({WARM_UP[0]} toggles, {WARM_UP[1]}\nchanges) / after the toggles / "
-          "after the setting changes")
+          f"{f['settings_typed']:,} typed seeds), each to a settled readout. Memory at the "
+          f"defaults: after a warm-up\n({WARM_UP[0]} toggles, {WARM_UP[1]} changes) / after "
+          "the toggles / after the setting changes")
     row(f"input bit click to settled readout, {f['toggles']:,} clicks", spread(f["toggle_ms"]))
     row(f"URL fragment change to settled, {f['settings_by_fragment']:,}",
         spread(f["setting_ms"]["hash"]))
@@ -243,10 +258,13 @@ def report(f, points):
         delta = abs(end["browser"] - end["cpython"])
         row(f"readout vs CPython {what}",
             f"{end['browser']:.12f} vs {end['cpython']:.12f}  |Δ| {delta:.1e}"
-            f"  {'same' if delta <= 1e-12 else 'DIFFERENT'}{'' if end['url_ok'] else ', URL wrong'}")
-    row("console errors and page errors", str(len(f["errors"])))
-    for error in f["errors"][:SHOWN_ERRORS]:
-        print(f"    {error[:300]}")
+            f"  {'same' if delta <= 1e-12 else 'DIFFERENT'}"
+            f"{'' if end['url_ok'] else ', URL not the state'}")
+    for what, messages in (("console errors and page errors", f["errors"]),
+                           ("console warnings (where Python's stderr goes)", f["warnings"])):
+        row(what, str(len(messages)))
+        for message in messages[:SHOWN_ERRORS]:
+            print(f"    {message[:300]}")
     for name, series, unit, scale, growth in (
             ("main-thread JS heap after GC", f["heap_bytes"], " MB", 1e6, f["heap_growth_mb"]),
             ("worker WebAssembly memory", f["wasm_bytes"], " MB", 1e6, f["wasm_growth_mb"]),

@@ -12,6 +12,7 @@ const status = document.getElementById("status");
 const readout = document.getElementById("prediction");
 const pending = new Set();  // runtime files the worker is waiting for
 let failed = false;
+let worker = null;
 let sent = 0;  // events sent to Python; each message back says how many it has answered
 let answered = 0;
 
@@ -23,10 +24,12 @@ function showBusy(settled) {
 
 function ready() { return document.documentElement.dataset.runtime === "ready"; }
 
+// The first failure is the one to tell: the worker is stopped, so nothing else downloads.
 function fail(message) {
   if (failed || ready()) return;
   failed = true;
-  alertBox.textContent = message + " The Python runtime cannot start without it; reload to try again.";
+  if (worker) worker.terminate();
+  alertBox.textContent = message;
   status.textContent = "The network could not be trained: the Python runtime did not load.";
 }
 
@@ -80,13 +83,15 @@ function start() {
          " the page in a current browser with WebAssembly enabled.");
     return;
   }
-  let worker;
   try {
     worker = new Worker(new URL("worker.js", import.meta.url));
   } catch (error) {
-    fail("The Python worker could not start (" + error.message + ").");
+    fail("The Python worker could not start (" + error.message + "). Please open the page in a" +
+         " current browser.");
     return;
   }
+  let heard = false;  // until the worker's first message, a failure is worker.js's own
+  pending.add("worker.js");
   const send = (event) => {
     sent += 1;
     showBusy(false);
@@ -94,6 +99,8 @@ function start() {
   };
 
   worker.onmessage = ({ data }) => {
+    if (!heard) pending.delete("worker.js");
+    heard = true;
     if (data.kind === "ops") {
       answered = data.answered;
       apply(data.json);
@@ -104,8 +111,10 @@ function start() {
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    if (!ready()) fail(event.message ? "The Python worker failed: " + event.message + "."
-                                     : "Could not load worker.js: the Python worker did not start.");
+    if (!heard) fail("Could not load worker.js: " + (event.message ? "the file is damaged or not the" +
+                     " page's script" : "the request failed") + ". The Python runtime cannot start" +
+                     " without it; reload the page to try again.");
+    else if (!ready()) fail("The Python worker stopped: " + event.message + ". Reload the page to try again.");
     else console.error("tenline worker:", event.message);
   };
 
@@ -114,7 +123,7 @@ function start() {
     const waiting = Array.from(pending);
     fail("The Python runtime did not finish loading within " + STALL_MS / 1000 + " seconds" +
          (waiting.length ? "; still waiting for " + waiting.join(", ") : "") +
-         ". Check your connection.");
+         ". Check your connection and reload the page.");
   }, STALL_MS);
 
   // Every control reports to Python under its own id, or the id of the element holding it

@@ -2,20 +2,25 @@
 // that starting CPython and training never block the page. The page (site/app.js) sends the
 // reader's events here as JSON; Python answers with lists of DOM operations ("ops").
 //
-// Every file request is reported to the page as it starts and ends, so the page can name a file
-// that fails (at once) or stalls (after its 30 s timer, which lives on the main thread).
+// Every file is checked against its sha256 before it is used, and every request is reported to
+// the page as it starts and ends, so the page can name a file that fails (at once) or stalls
+// (after its 30 s timer, which lives on the main thread).
 "use strict";
 
 const PY_FILES = ["model.py", "history.py", "trainer.py", "state.py", "draw.py", "listing.py",
                   "page.py", "main.py"];
-// Each runtime file's sha256, by path from the site's root, written by tools/build.py: the
-// browser checks every file against it, so a truncated or corrupted file is named, not run.
+const RUNTIME = "vendor/pyodide/";
+// Each file's sha256 (subresource integrity), by path from the site's root, written by
+// tools/build.py: the browser refuses a truncated or corrupted file.
 const INTEGRITY = {};
 const SITE_ROOT = new URL("../", self.location.href).href;
 
+function href(url) {
+  return new URL(url, self.location.href).href;
+}
+
 function integrity(url) {
-  const href = new URL(url, self.location.href).href;
-  return href.startsWith(SITE_ROOT) ? INTEGRITY[href.slice(SITE_ROOT.length)] : undefined;
+  return href(url).startsWith(SITE_ROOT) ? INTEGRITY[href(url).slice(SITE_ROOT.length)] : undefined;
 }
 
 function fileName(url) {
@@ -26,48 +31,79 @@ function report(kind, fields) {
   self.postMessage(Object.assign({ kind: kind }, fields));
 }
 
-// A file that cannot be had means the runtime cannot start. The first such failure is reported at
-// once, in plain words: Pyodide itself sometimes only logs it and waits forever.
+// A file that cannot be had means the runtime cannot start. The first failure is reported at
+// once, in plain words (Pyodide itself sometimes only logs it and waits forever).
 function fail(message) {
   report("failed", { message: message });
   return new Error(message);
 }
 
-function watch(url, request) {
-  const file = fileName(url);
-  report("loading", { file: file });
-  return request.then(function (response) {
-    report("loaded", { file: file });
-    if (!response.ok) throw fail("Could not load " + file + " (HTTP " + response.status + ").");
-    return response;
+function notLoaded(url, why) {
+  return "Could not load " + fileName(url) + ": " + why + ". The Python runtime cannot start" +
+         " without it; reload the page to try again.";
+}
+
+// Why a checked request failed: asked again without the check, the answer tells.
+function diagnose(url) {
+  return nativeFetch(url, { cache: "no-store" }).then(function (response) {
+    return notLoaded(url, response.ok ? "the file is damaged (it does not match its checksum)"
+                                      : "the server answered HTTP " + response.status);
   }, function () {
-    report("loaded", { file: file });
-    throw fail("Could not load " + file + ": the request was refused, the network failed or" +
-               " the file did not match its checksum.");
+    return notLoaded(url, "the request was refused or the network failed");
   });
 }
 
 const nativeFetch = self.fetch.bind(self);
-self.fetch = function (input, init) {
-  const url = input instanceof Request ? input.url : String(input);
+
+function checkedFetch(url, init) {
+  const file = fileName(url);
   const expected = integrity(url);
   if (expected && !(init && init.integrity)) init = Object.assign({}, init, { integrity: expected });
-  return watch(url, nativeFetch(input, init));
+  report("loading", { file: file });
+  return nativeFetch(url, init).then(function (response) {
+    report("loaded", { file: file });
+    if (!response.ok) throw fail(notLoaded(url, "the server answered HTTP " + response.status));
+    return response;
+  }, function () {
+    report("loaded", { file: file });
+    return diagnose(url).then(function (message) { throw fail(message); });
+  });
+}
+
+// The big runtime files are requested at once, side by side, instead of one after another as
+// Pyodide would ask for them; Pyodide's own fetch() of each is then handed the request under way.
+const early = {};
+["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"].forEach(function (name) {
+  early[href(RUNTIME + name)] = checkedFetch(RUNTIME + name);
+  early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
+});
+
+self.fetch = function (input, init) {
+  const url = input instanceof Request ? input.url : href(input);
+  if (early[url]) {
+    const response = early[url];
+    delete early[url];
+    return response;
+  }
+  return checkedFetch(url, init);
 };
 
-// Scripts come through importScripts, which cannot check a hash: each is also fetched (with its
-// hash) afterwards, which the HTTP cache makes nearly free, and a mismatch is reported.
+// importScripts cannot check a hash, so each script is fetched and checked first (the HTTP cache
+// then serves importScripts the same bytes), and only a checked script is run.
+const checkedScripts = new Set();
+
+function checkScript(url) {
+  return checkedFetch(url).then(function (response) { return response.arrayBuffer(); })
+    .then(function () { checkedScripts.add(href(url)); });
+}
+
 const nativeImportScripts = self.importScripts.bind(self);
 self.importScripts = function (url) {
-  const file = fileName(url);
-  report("loading", { file: file });
+  if (integrity(url) && !checkedScripts.has(href(url))) throw fail(notLoaded(url, "it was not checked"));
   try {
     nativeImportScripts(url);
-    if (integrity(url)) self.fetch(url).catch(function () {});
   } catch (error) {
-    throw fail("Could not load " + file + ": the request was refused or the network failed.");
-  } finally {
-    report("loaded", { file: file });
+    throw fail(notLoaded(url, "the script does not run (" + error.message + ")"));
   }
 };
 
@@ -88,15 +124,27 @@ self.sendOps = function (json) {
   report("ops", { json: json, answered: answered });
 };
 
+// A host's Content-Security-Policy can forbid compiling WebAssembly; Pyodide would then only log
+// it and wait. An empty module tells at once.
+function checkWebAssembly() {
+  try {
+    new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch (error) {
+    throw fail("This site's security policy does not let the browser run WebAssembly, which the" +
+               " Python runtime needs (" + error.message + ").");
+  }
+}
+
 async function start() {
-  importScripts("vendor/pyodide/pyodide.js");
-  // The sources are fetched while the runtime loads.
+  checkWebAssembly();
   const sources = Promise.all(PY_FILES.map(function (name) {
     return fetch("../py/" + name).then(function (response) { return response.text(); });
   }));
-  sources.catch(function () {});  // already reported by watch(); awaited below
+  sources.catch(function () {});  // already reported by checkedFetch; awaited below
+  await Promise.all([checkScript(RUNTIME + "pyodide.js"), checkScript(RUNTIME + "pyodide.asm.js")]);
+  importScripts(RUNTIME + "pyodide.js");
   const pyodide = await loadPyodide({
-    indexURL: new URL("vendor/pyodide/", self.location.href).href,
+    indexURL: href(RUNTIME),
     packages: ["numpy"],
     // The shipped bytecode has no docstrings (tools/derive_runtime.py); NumPy must be told, as
     // `python -OO` would tell it, or it tries to attach the missing ones at import.
@@ -111,10 +159,11 @@ async function start() {
   queued.splice(0).forEach(answer);
 }
 
-// Anything else that stops the start (a corrupt file, a Python error) is said in one line: the
-// traceback goes to the console for whoever debugs it, never onto the page.
+// Anything else that stops the start (a Python error, say) is said in one line: the traceback
+// goes to the console for whoever debugs it, never onto the page.
 start().catch(function (error) {
   console.error(error);
   const lines = String(error.message || error).trim().split("\n");
-  fail("The Python runtime failed to start: " + lines[lines.length - 1]);
+  fail("The page's Python code could not start (" + lines[lines.length - 1] + "). Reload the page to" +
+       " try again; if this stays, the site is broken.");
 });

@@ -49,21 +49,6 @@ new MutationObserver((changes) => {
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-probability"] });
 """
 
-# Known failures of the page, each a finding reported to the page's authors; strict, so that a fix
-# shows up as XPASS and the mark is removed.
-WORKER_NOT_NAMED = ("a worker.js that does not parse is reported as 'The Python worker failed:"
-                    " Uncaught SyntaxError: <V8 message>.', which neither names worker.js nor"
-                    " reads as plain words")
-XFAIL = {
-    ("worker.js", "truncated"): WORKER_NOT_NAMED + " (here 'Unexpected end of input')",
-    ("worker.js", "corrupted"): WORKER_NOT_NAMED + " (here 'Invalid or unexpected token')",
-}
-
-
-def xfail(reason):
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
-
 # ---- the ways a file fails -----------------------------------------------------------------
 
 def missing(route):
@@ -142,7 +127,7 @@ def assert_never_settled(page):
     assert page.evaluate("window.__tenlineSettled") is False, "a prediction was shown"
 
 
-MATRIX = [pytest.param(name, way, id=f"{SHORT[name]}-{way}", marks=xfail(XFAIL.get((name, way))))
+MATRIX = [pytest.param(name, way, id=f"{SHORT[name]}-{way}")
           for name in RUNTIME for way in WAYS]
 
 
@@ -165,7 +150,6 @@ def test_every_python_source_is_named_when_missing(failing, base_url, name):
     assert_reported(page, name)
 
 
-@pytest.mark.xfail(strict=True, reason=WORKER_NOT_NAMED + " (here \"Unexpected token '<'\")")
 def test_worker_served_as_a_web_page_is_named(failing, base_url):
     # A host that answers every unknown path with its start page (a single-page-app fallback)
     # serves HTML, with status 200, where the worker's script should be.
@@ -177,10 +161,6 @@ def test_worker_served_as_a_web_page_is_named(failing, base_url):
     assert_reported(page, "worker.js")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "site/worker.js runs a script (importScripts) before it checks the script's hash (a fetch with"
-    " integrity afterwards): the alert names the file, then Python starts anyway on the unchecked"
-    " script, clears the alert and shows a prediction"))
 @pytest.mark.parametrize("name", ["pyodide.js", "pyodide.asm.js"])
 def test_script_that_fails_its_checksum_is_named_and_not_run(failing, base_url, name):
     page = failing
@@ -188,7 +168,7 @@ def test_script_that_fails_its_checksum_is_named_and_not_run(failing, base_url, 
 
     def started(worker):
         workers.append(worker)
-        worker.on("close", closed.append)
+        worker.on("close", lambda w: closed.append(w))
     page.on("worker", started)
     page.route(f"**/{RUNTIME[name]}", harmlessly_changed)
     page.goto(base_url)
@@ -210,11 +190,6 @@ def test_missing_webassembly_is_reported(failing, base_url):
     assert_reported(page, "WebAssembly")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "WebAssembly refused by the policy is only logged, as a console warning from Pyodide ('wasm"
-    " instantiation failed!' and the CompileError); the worker then waits forever, and after 30 s"
-    " the page says 'The Python runtime did not finish loading within 30 seconds. Check your"
-    " connection.'"))
 def test_webassembly_refused_by_content_security_policy_is_reported(failing, base_url):
     # A host that sends the common strict header `default-src 'self'` with every page: it has no
     # 'wasm-unsafe-eval', so the worker (whose policy comes from its own response) may fetch every
@@ -233,10 +208,7 @@ def test_webassembly_refused_by_content_security_policy_is_reported(failing, bas
     assert_reported(page, "WebAssembly")
 
 
-STALLS = [pytest.param(name, id=SHORT[name], marks=xfail(
-              "a stalled worker.js is reported without its name: 'The Python runtime did not"
-              " finish loading within 30 seconds. Check your connection.'"
-              if name == "worker.js" else None)) for name in RUNTIME]
+STALLS = [pytest.param(name, id=SHORT[name]) for name in RUNTIME]
 
 
 @pytest.mark.parametrize("name", STALLS)

@@ -110,7 +110,7 @@ async def train_current(change, delay):
         return  # a newer change came while waiting: its own run follows
     goal = training_settings(state)
     page.show_status(f"Training {goal.iterations:,} iterations…")
-    last_drawn = 0.0
+    last_drawn = time.perf_counter()  # a short run is drawn once, when done
 
     def on_progress(done, total, seconds):
         nonlocal last_drawn

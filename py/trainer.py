@@ -19,8 +19,10 @@ from history import Run
 # right limit, so the overflow warning is noise that would reach the browser console as an error.
 np.seterr(over="ignore")
 
-# How long one slice of training may hold the thread before yielding, in seconds.
-SLICE_SECONDS = 0.02
+# How long one slice of training may hold the thread before yielding, in seconds: the longest a
+# reader's event waits while training runs (Python has its own thread, a web worker, so the page
+# itself never waits).
+SLICE_SECONDS = 0.05
 
 
 class Cancelled(Exception):

@@ -70,13 +70,6 @@ function checkedFetch(url, init) {
   });
 }
 
-// The big runtime files are requested at once, side by side, instead of one after another as
-// Pyodide would ask for them; Pyodide's own fetch() of each is then handed the request under way.
-const early = {};
-["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"].forEach(function (name) {
-  early[href(RUNTIME + name)] = checkedFetch(RUNTIME + name);
-  early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
-});
 
 self.fetch = function (input, init) {
   const url = input instanceof Request ? input.url : href(input);
@@ -96,6 +89,21 @@ function checkScript(url) {
   return checkedFetch(url).then(function (response) { return response.arrayBuffer(); })
     .then(function () { checkedScripts.add(href(url)); });
 }
+
+// Every file is requested at once, side by side, instead of one after another as Pyodide would
+// ask for them (the scripts first: they are needed first); Pyodide's own fetch() of a file is
+// then handed the request under way.
+const scriptsChecked = Promise.all([checkScript(RUNTIME + "pyodide.js"),
+                                    checkScript(RUNTIME + "pyodide.asm.js")]);
+const early = {};
+["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"].forEach(function (name) {
+  early[href(RUNTIME + name)] = checkedFetch(RUNTIME + name);
+  early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
+});
+const sources = Promise.all(PY_FILES.map(function (name) {
+  return checkedFetch("../py/" + name).then(function (response) { return response.text(); });
+}));
+sources.catch(function () {});  // reported already; awaited below
 
 const nativeImportScripts = self.importScripts.bind(self);
 self.importScripts = function (url) {
@@ -137,11 +145,7 @@ function checkWebAssembly() {
 
 async function start() {
   checkWebAssembly();
-  const sources = Promise.all(PY_FILES.map(function (name) {
-    return fetch("../py/" + name).then(function (response) { return response.text(); });
-  }));
-  sources.catch(function () {});  // already reported by checkedFetch; awaited below
-  await Promise.all([checkScript(RUNTIME + "pyodide.js"), checkScript(RUNTIME + "pyodide.asm.js")]);
+  await scriptsChecked;
   importScripts(RUNTIME + "pyodide.js");
   const pyodide = await loadPyodide({
     indexURL: href(RUNTIME),

@@ -7,6 +7,9 @@
 // "ready" op, which sets <html data-runtime="ready">.
 
 const STALL_MS = 30000;
+// worker.js's sha256 (subresource integrity), written by tools/build.py: a worker script cannot be
+// checked as it starts, so it is fetched alongside with the check, and a damaged one is stopped.
+const WORKER_INTEGRITY = "";
 const alertBox = document.getElementById("alert");
 const status = document.getElementById("status");
 const readout = document.getElementById("prediction");
@@ -83,8 +86,9 @@ function start() {
          " the page in a current browser with WebAssembly enabled.");
     return;
   }
+  const script = new URL("worker.js", import.meta.url);
   try {
-    worker = new Worker(new URL("worker.js", import.meta.url));
+    worker = new Worker(script);
   } catch (error) {
     fail("The Python worker could not start (" + error.message + "). Please open the page in a" +
          " current browser.");
@@ -92,6 +96,11 @@ function start() {
   }
   let heard = false;  // until the worker's first message, a failure is worker.js's own
   pending.add("worker.js");
+  if (WORKER_INTEGRITY) {
+    fetch(script, { integrity: WORKER_INTEGRITY }).catch(() => fail("Could not load worker.js: the" +
+      " file is missing or damaged (it does not match its checksum). The Python runtime cannot" +
+      " start without it; reload the page to try again."));
+  }
   const send = (event) => {
     sent += 1;
     showBusy(false);

@@ -93,13 +93,17 @@ def build(out, record=False, trim=True):
     print(f"build: site assembled in {out}")
 
 
+def sri(path):
+    """A file's subresource integrity string."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+
+
 def write_integrity(out):
     """Give site/worker.js the sha256 of every file it loads (py/ and the runtime), as subresource
-    integrity strings, so the browser refuses a truncated or corrupted file and the page names it."""
+    integrity strings, so the browser refuses a truncated or corrupted file and the page names it;
+    and site/app.js that of worker.js."""
     files = sorted([*(out / "py").glob("*.py"), *(out / "site" / "vendor" / "pyodide").iterdir()])
-    digests = {path.relative_to(out).as_posix():
-               "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
-               for path in files}
+    digests = {path.relative_to(out).as_posix(): sri(path) for path in files}
     worker = out / "site" / "worker.js"
     text = worker.read_text()
     placeholder = "const INTEGRITY = {};"
@@ -107,6 +111,13 @@ def write_integrity(out):
         raise SystemExit(f"build: {worker} should hold `{placeholder}` once")
     worker.write_text(text.replace(placeholder,
                                    f"const INTEGRITY = {json.dumps(digests, indent=1)};"))
+    # ... and site/app.js the sha256 of worker.js itself, as it now is.
+    app = out / "site" / "app.js"
+    text = app.read_text()
+    placeholder = 'const WORKER_INTEGRITY = "";'
+    if text.count(placeholder) != 1:
+        raise SystemExit(f"build: {app} should hold `{placeholder}` once")
+    app.write_text(text.replace(placeholder, f'const WORKER_INTEGRITY = "{sri(worker)}";'))
 
 
 def write_service_worker(out):

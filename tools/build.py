@@ -98,41 +98,36 @@ def sri(path):
     return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
 
 
+def fill_constants(template, target, values):
+    """Write `target` as `template` with each placeholder line `const NAME = <default>;` (a key
+    of `values`) given its value, as JSON."""
+    text = template.read_text()
+    for placeholder, value in values.items():
+        if text.count(placeholder) != 1:
+            raise SystemExit(f"build: {template} should hold `{placeholder}` once")
+        text = text.replace(placeholder, placeholder.split("=")[0] + f"= {json.dumps(value)};")
+    target.write_text(text)
+
+
 def write_integrity(out):
     """Give site/worker.js the sha256 of every file it loads (py/ and the runtime), as subresource
     integrity strings, so the browser refuses a truncated or corrupted file and the page names it;
-    and site/app.js that of worker.js."""
+    and site/app.js that of worker.js, as it then is."""
     files = sorted([*(out / "py").glob("*.py"), *(out / "site" / "vendor" / "pyodide").iterdir()])
-    digests = {path.relative_to(out).as_posix(): sri(path) for path in files}
-    worker = out / "site" / "worker.js"
-    text = worker.read_text()
-    placeholder = "const INTEGRITY = {};"
-    if text.count(placeholder) != 1:
-        raise SystemExit(f"build: {worker} should hold `{placeholder}` once")
-    worker.write_text(text.replace(placeholder,
-                                   f"const INTEGRITY = {json.dumps(digests, indent=1)};"))
-    # ... and site/app.js the sha256 of worker.js itself, as it now is.
-    app = out / "site" / "app.js"
-    text = app.read_text()
-    placeholder = 'const WORKER_INTEGRITY = "";'
-    if text.count(placeholder) != 1:
-        raise SystemExit(f"build: {app} should hold `{placeholder}` once")
-    app.write_text(text.replace(placeholder, f'const WORKER_INTEGRITY = "{sri(worker)}";'))
+    worker, app = out / "site" / "worker.js", out / "site" / "app.js"
+    fill_constants(worker, worker, {"const INTEGRITY = {};":
+                                    {path.relative_to(out).as_posix(): sri(path) for path in files}})
+    fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker)})
 
 
 def write_service_worker(out):
-    """Give sw.js the files to cache for offline use and a version that changes with any of them."""
+    """Give sw.js the files to cache for offline use and a version that changes with any of them.
+    It starts from the repository's sw.js, so a built site can be given a new version."""
     files = [out / "index.html", *sorted((out / "site").rglob("*")), *sorted((out / "py").iterdir())]
     names = [path.relative_to(out).as_posix() for path in files if path.is_file()]
     version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())
-    worker = out / "sw.js"
-    text = (ROOT / "sw.js").read_text()
-    for placeholder, value in (('const VERSION = "dev";', version.hexdigest()[:16]),
-                               ("const FILES = [];", ["./", *names])):
-        if text.count(placeholder) != 1:
-            raise SystemExit(f"build: {worker} should hold `{placeholder}` once")
-        text = text.replace(placeholder, placeholder.split("=")[0] + f"= {json.dumps(value)};")
-    worker.write_text(text)
+    fill_constants(ROOT / "sw.js", out / "sw.js", {'const VERSION = "dev";': version.hexdigest()[:16],
+                                                   "const FILES = [];": ["./", *names]})
 
 
 def main():

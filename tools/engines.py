@@ -468,11 +468,7 @@ class Firefox(Session):
                     pass  # the browser closes the connection as it goes
             self._connection.close()
         finally:
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            _stop(self._proc, wait_first=True)
             shutil.rmtree(self._profile, ignore_errors=True)
 
 
@@ -514,12 +510,7 @@ class VirtualDisplay:
 
     def close(self):
         if self._proc:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            _stop(self._proc)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -540,6 +531,18 @@ _CATCH_ERRORS = """(() => {
 # the driver after a while, and the start is tried again.
 WEBKIT_START_SECONDS = 30
 WEBKIT_START_ATTEMPTS = 3
+
+
+def _stop(proc, wait_first=False):
+    """End a child process: terminated (or, with wait_first, given the chance to exit on its own),
+    killed if it is still there after 10 s."""
+    if not wait_first:
+        proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _with_watchdog(call, seconds, on_timeout):

@@ -7,8 +7,9 @@
 // (after its 30 s timer, which lives on the main thread).
 "use strict";
 
-const PY_FILES = ["model.py", "history.py", "trainer.py", "state.py", "draw.py", "listing.py",
-                  "page.py", "main.py"];
+// py/, as tools/build.py lists it: the sources and their bytecode (in __pycache__/), which
+// Python finds in its home directory as if it had compiled them itself.
+const PY_FILES = [];
 const RUNTIME = "vendor/pyodide/";
 // Each file's sha256 (subresource integrity), by path from the site's root, written by
 // tools/build.py: the browser refuses a truncated or corrupted file.
@@ -101,7 +102,7 @@ const early = {};
   early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
 });
 const sources = Promise.all(PY_FILES.map(function (name) {
-  return checkedFetch("../py/" + name).then(function (response) { return response.text(); });
+  return checkedFetch("../py/" + name).then(function (response) { return response.arrayBuffer(); });
 }));
 sources.catch(function () {});  // reported already; awaited below
 
@@ -156,8 +157,9 @@ async function start() {
     checkAPIVersion: true,
   });
   if (!pyodide.loadedPackages.numpy) throw new Error("NumPy could not be loaded.");
-  const texts = await sources;
-  PY_FILES.forEach(function (name, i) { pyodide.FS.writeFile(name, texts[i]); });
+  const files = await sources;
+  pyodide.FS.mkdir("__pycache__");
+  PY_FILES.forEach(function (name, i) { pyodide.FS.writeFile(name, new Uint8Array(files[i])); });
   self.pyodide = pyodide;  // for tools/keep.py, which reads sys.modules from here
   handle = pyodide.runPython("import main; main.handle");
   queued.splice(0).forEach(answer);

@@ -72,6 +72,18 @@ def test_the_site_ships_precompiled_bytecode_with_matching_lock_hashes():
     assert (ROOT / "_site" / "py" / "model.py").exists()  # our own code stays source
 
 
+def test_our_code_ships_with_bytecode_checked_against_its_source():
+    """py/ keeps its sources (the page shows them), each with bytecode for `python -OO` beside
+    it; the bytecode carries the source's hash and asks to be checked, so a stale file is never
+    run."""
+    built = ROOT / "_site" / "py"
+    sources = sorted(path.stem for path in built.glob("*.py"))
+    assert sources == sorted(path.stem for path in (ROOT / "py").glob("*.py"))
+    for name in sources:
+        pyc = (built / "__pycache__" / f"{name}.cpython-312.opt-2.pyc").read_bytes()
+        assert int.from_bytes(pyc[4:8], "little") == 0b11, name  # hash-based, checked
+
+
 def test_the_kept_module_set_is_current():
     """runtime-modules.json is what tools/keep.py computes from the page now, not a hand list."""
     # In its own process: Playwright's sync API cannot nest inside the page tests' browser.

@@ -6,7 +6,8 @@ bytecode (tools/derive.mjs, run by Pyodide itself under node), so the browser sk
 them, and with only the modules the page imports (runtime-modules.json, computed by
 tools/keep.py), so it downloads less. site/worker.js gets each file's sha256 to check. The derivation is reproducible: its outputs must have the
 sha256 recorded under "derived" in vendor.lock.json, and the lock file the page serves carries
-the derived wheel's hash (Pyodide checks it). `py/` stays source: the page shows it.
+the derived wheel's hash (Pyodide checks it). `py/` stays source, since the page shows it, with
+its bytecode beside it in py/__pycache__/ (checked against the source's hash at import).
 
 Usage: python tools/build.py [--out DIR] [--record]   (--record: write new derived hashes,
 after a deliberate change to the derivation or to runtime-modules.json)
@@ -26,28 +27,30 @@ NOT_SHIPPED = ["pyodide.mjs"]  # the ES-module loader: the worker uses the class
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
 MANIFEST = ROOT / "vendor.lock.json"
 KEPT = ROOT / "runtime-modules.json"
+PY_BYTECODE = ROOT / ".cache" / "py-bytecode"  # py/'s, compiled by Pyodide; not in the manifest
 
 
 def sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_derive(out, kept=None):
+def run_derive(out, py_out, kept=None):
     if not shutil.which("node"):
         raise SystemExit("build: Node.js is needed to precompile the runtime; install it"
                          " (Debian: apt-get install nodejs) and run again")
     print("build: precompiling the standard library and NumPy (Pyodide under node)")
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    subprocess.run(["node", str(ROOT / "tools" / "derive.mjs"), str(VENDOR), str(out)]
-                   + ([str(kept)] if kept else []), check=True)
+    for directory in (out, py_out):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    subprocess.run(["node", str(ROOT / "tools" / "derive.mjs"), str(VENDOR), str(out),
+                    str(ROOT / "py"), str(py_out)] + ([str(kept)] if kept else []), check=True)
 
 
 def derive(record, trim):
     """The derived runtime files, made afresh (a few seconds) and, trimmed, checked against the
     manifest. Untrimmed is what tools/keep.py measures the imports on; it is never shipped."""
     out = ROOT / ".cache" / ("derived" if trim else "derived-untrimmed")
-    run_derive(out, KEPT if trim else None)
+    run_derive(out, PY_BYTECODE, KEPT if trim else None)
     actual = {path.name: sha256(path) for path in sorted(out.iterdir())}
     if not trim:
         return actual, out
@@ -77,6 +80,7 @@ def build(out, record=False, trim=True):
                             ignore=shutil.ignore_patterns("__pycache__", *NOT_SHIPPED))
         else:
             shutil.copy2(source, out / name)
+    shutil.copytree(PY_BYTECODE, out / "py" / "__pycache__")
     runtime = out / "site" / "vendor" / "pyodide"
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     for name, digest in derived.items():
@@ -110,20 +114,22 @@ def fill_constants(template, target, values):
 
 
 def write_integrity(out):
-    """Give site/worker.js the sha256 of every file it loads (py/ and the runtime), as subresource
-    integrity strings, so the browser refuses a truncated or corrupted file and the page names it;
+    """Give site/worker.js the list of py/'s files and the sha256 of every file it loads (py/ and
+    the runtime), as subresource integrity strings, so the browser refuses a truncated or corrupted file and the page names it;
     and site/app.js that of worker.js, as it then is."""
-    files = sorted([*(out / "py").glob("*.py"), *(out / "site" / "vendor" / "pyodide").iterdir()])
+    files = sorted([*(out / "py").rglob("*.py*"), *(out / "site" / "vendor" / "pyodide").iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
-    fill_constants(worker, worker, {"const INTEGRITY = {};":
-                                    {path.relative_to(out).as_posix(): sri(path) for path in files}})
+    fill_constants(worker, worker, {
+        "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path) for path in files},
+        "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in files
+                                 if path.is_relative_to(out / "py")]})
     fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker)})
 
 
 def write_service_worker(out):
     """Give sw.js the files to cache for offline use and a version that changes with any of them.
     It starts from the repository's sw.js, so a built site can be given a new version."""
-    files = [out / "index.html", *sorted((out / "site").rglob("*")), *sorted((out / "py").iterdir())]
+    files = [out / "index.html", *sorted((out / "site").rglob("*")), *sorted((out / "py").rglob("*"))]
     names = [path.relative_to(out).as_posix() for path in files if path.is_file()]
     version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())
     fill_constants(ROOT / "sw.js", out / "sw.js", {'const VERSION = "dev";': version.hexdigest()[:16],

@@ -1,5 +1,5 @@
 """Runs inside Pyodide (under node, see derive.mjs): precompile and trim the standard library
-and NumPy.
+and NumPy, and precompile py/.
 
 Every .py in python_stdlib.zip and in the NumPy wheel becomes a .pyc in its place (the "legacy"
 layout a sourceless import looks for), as unchecked-hash bytecode without docstrings, so the
@@ -14,6 +14,7 @@ import importlib.util
 import json
 import sys
 import zipfile
+from pathlib import Path
 from importlib._bootstrap_external import _code_to_hash_pyc
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -29,6 +30,21 @@ def to_pyc(source, path, name):
     optimize = 0 if name.startswith(KEEP_DOCSTRINGS) else 2
     code = compile(source, path, "exec", dont_inherit=True, optimize=optimize)
     return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
+
+
+# Where the worker (site/worker.js) puts py/ at run time: Pyodide's home directory.
+PY_HOME = "/home/pyodide"
+
+
+def compile_sources(py, out):
+    """py/'s bytecode, as `python -OO` would cache it beside the sources in the browser; checked
+    against the source's hash at import, so a stale file is never run (it is recompiled)."""
+    for path in sorted(Path(py).glob("*.py")):
+        source = path.read_bytes()
+        home = f"{PY_HOME}/{path.name}"
+        code = compile(source, home, "exec", dont_inherit=True, optimize=2)
+        pyc = _code_to_hash_pyc(code, importlib.util.source_hash(source), checked=True)
+        Path(out, Path(importlib.util.cache_from_source(home, optimization=2)).name).write_bytes(pyc)
 
 
 def record_line(name, data):

@@ -110,12 +110,12 @@ async def train_current(change, delay):
         return  # a newer change came while waiting: its own run follows
     goal = training_settings(state)
     page.show_status(f"Training {goal.iterations:,} iterations…")
-    last_drawn = time.perf_counter()  # a short run is drawn once, when done
+    last_drawn = time.perf_counter()  # a short run is drawn once, when done (show_network)
 
     def on_progress(done, total, seconds):
         nonlocal last_drawn
         page.show_progress(done, total, seconds)
-        if time.perf_counter() - last_drawn > PROGRESS_EVERY or done == total:
+        if time.perf_counter() - last_drawn > PROGRESS_EVERY and done < total:
             last_drawn = time.perf_counter()
             page.show_snapshot(trainer.at(done, with_step=False), state, with_step=False)
             page.show_scrubber(done, total, enabled=False, playing=False)

@@ -114,6 +114,10 @@ function start() {
       answered = data.answered;
       apply(data.json);
     }
+    else if (data.kind === "started") {
+      // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not.
+      performance.mark("tenline:python-started", { detail: { snapshot: data.snapshot } });
+    }
     else if (data.kind === "loading") pending.add(data.file);
     else if (data.kind === "loaded") pending.delete(data.file);
     else if (data.kind === "failed") fail(data.message);

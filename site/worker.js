@@ -101,10 +101,6 @@ const early = {};
   early[href(RUNTIME + name)] = checkedFetch(RUNTIME + name);
   early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
 });
-const sources = Promise.all(PY_FILES.map(function (name) {
-  return checkedFetch("../py/" + name).then(function (response) { return response.arrayBuffer(); });
-}));
-sources.catch(function () {});  // reported already; awaited below
 
 const nativeImportScripts = self.importScripts.bind(self);
 self.importScripts = function (url) {
@@ -144,18 +140,116 @@ function checkWebAssembly() {
   }
 }
 
-async function start() {
-  checkWebAssembly();
+// How CPython starts, here and in the snapshot maker below.
+const PYTHON_OPTIONS = {
+  indexURL: href(RUNTIME),
+  // The shipped bytecode has no docstrings (tools/derive_runtime.py); NumPy must be told, as
+  // `python -OO` would tell it, or it tries to attach the missing ones at import.
+  env: { PYTHONOPTIMIZE: "2" },
+  checkAPIVersion: true,
+};
+
+// A later visit need not start CPython again. After a first visit, a helper worker (this script,
+// named SNAPSHOT_MAKER) starts a bare CPython, takes a snapshot of its memory and keeps it in
+// IndexedDB; the next visit restores that instead (about 0.3 s sooner). NumPy is loaded after
+// the restore either way: Pyodide 0.27 cannot snapshot its shared libraries. A snapshot is used
+// only if it was made from these very runtime files and options and still has its own sha256;
+// otherwise, or if it fails to restore, CPython starts afresh and a new one is made.
+const SNAPSHOT_MAKER = "tenline snapshot maker";
+const SNAPSHOT_AFTER_MS = 5000;  // after Python started: the first training is long done by then
+const SNAPSHOT_OF = JSON.stringify([PYTHON_OPTIONS.env].concat(
+  ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"].map(function (name) {
+    return integrity(RUNTIME + name) || name;
+  })));
+
+// One IndexedDB transaction on the store "snapshots"; resolves with the result of the request
+// `use` makes, once the transaction is complete.
+function snapshots(mode, use) {
+  return new Promise(function (resolve, reject) {
+    const opening = indexedDB.open("tenline", 1);
+    opening.onupgradeneeded = function () { opening.result.createObjectStore("snapshots"); };
+    opening.onerror = function () { reject(opening.error); };
+    opening.onsuccess = function () {
+      const db = opening.result;
+      const transaction = db.transaction("snapshots", mode);
+      const request = use(transaction.objectStore("snapshots"));
+      transaction.oncomplete = function () { db.close(); resolve(request.result); };
+      transaction.onabort = function () { db.close(); reject(transaction.error); };
+    };
+  });
+}
+
+function sha256(bytes) {
+  return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+    return Array.from(new Uint8Array(digest), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  });
+}
+
+// The kept snapshot's memory if it is for this runtime and sound; one that is not is forgotten.
+async function savedSnapshot() {
+  const saved = await snapshots("readonly", function (store) { return store.get("python"); });
+  if (saved && saved.of === SNAPSHOT_OF && await sha256(saved.memory) === saved.sha256) {
+    return saved.memory;
+  }
+  if (saved) forgetSnapshot();
+  return null;
+}
+
+function forgetSnapshot() {
+  snapshots("readwrite", function (store) { return store.delete("python"); }).catch(function () {});
+}
+
+async function makeSnapshot() {
   await scriptsChecked;
   importScripts(RUNTIME + "pyodide.js");
-  const pyodide = await loadPyodide({
-    indexURL: href(RUNTIME),
-    packages: ["numpy"],
-    // The shipped bytecode has no docstrings (tools/derive_runtime.py); NumPy must be told, as
-    // `python -OO` would tell it, or it tries to attach the missing ones at import.
-    env: { PYTHONOPTIMIZE: "2" },
-    checkAPIVersion: true,
+  const memory = (await loadPyodide(Object.assign({ _makeSnapshot: true }, PYTHON_OPTIONS)))
+    .makeMemorySnapshot();
+  const digest = await sha256(memory);
+  await snapshots("readwrite", function (store) {
+    return store.put({ of: SNAPSHOT_OF, sha256: digest, memory: memory }, "python");
   });
+}
+
+function makeSnapshotLater() {
+  if (typeof Worker !== "function") return;  // no workers in workers (old Safari): no snapshot
+  setTimeout(function () {
+    const maker = new Worker(self.location.href, { name: SNAPSHOT_MAKER });
+    maker.onerror = function (event) { event.preventDefault(); };  // said in its own console
+  }, SNAPSHOT_AFTER_MS);
+}
+
+// CPython and NumPy, from the saved snapshot if there is a good one; the page is told which.
+async function startPython(snapshot) {
+  const options = Object.assign({ packages: ["numpy"] }, PYTHON_OPTIONS);
+  const memory = await snapshot;
+  if (memory) {
+    try {
+      const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: memory }, options));
+      report("started", { snapshot: true });
+      return pyodide;
+    } catch (error) {
+      console.warn("tenline: the saved start-up snapshot did not restore; CPython starts afresh.", error);
+      forgetSnapshot();
+    }
+  }
+  const pyodide = await loadPyodide(options);
+  report("started", { snapshot: false });
+  makeSnapshotLater();
+  return pyodide;
+}
+
+async function start() {
+  checkWebAssembly();
+  const snapshot = savedSnapshot().catch(function (error) {
+    console.warn("tenline: the saved start-up snapshot is not used (" + error.message + ").");
+  });
+  const sources = Promise.all(PY_FILES.map(function (name) {
+    return checkedFetch("../py/" + name).then(function (response) { return response.arrayBuffer(); });
+  }));
+  sources.catch(function () {});  // reported already; awaited below
+  await scriptsChecked;
+  importScripts(RUNTIME + "pyodide.js");
+  const pyodide = await startPython(snapshot);
   if (!pyodide.loadedPackages.numpy) throw new Error("NumPy could not be loaded.");
   const files = await sources;
   pyodide.FS.mkdir("__pycache__");
@@ -165,11 +259,17 @@ async function start() {
   queued.splice(0).forEach(answer);
 }
 
-// Anything else that stops the start (a Python error, say) is said in one line: the traceback
-// goes to the console for whoever debugs it, never onto the page.
-start().catch(function (error) {
-  console.error(error);
-  const lines = String(error.message || error).trim().split("\n");
-  fail("The page's Python code could not start (" + lines[lines.length - 1] + "). Reload the page to" +
-       " try again; if this stays, the site is broken.");
-});
+if (self.name === SNAPSHOT_MAKER) {
+  makeSnapshot().catch(function (error) {
+    console.info("tenline: no start-up snapshot was kept (" + error.message + ").");
+  }).finally(function () { self.close(); });
+} else {
+  // Anything else that stops the start (a Python error, say) is said in one line: the traceback
+  // goes to the console for whoever debugs it, never onto the page.
+  start().catch(function (error) {
+    console.error(error);
+    const lines = String(error.message || error).trim().split("\n");
+    fail("The page's Python code could not start (" + lines[lines.length - 1] + "). Reload the page" +
+         " to try again; if this stays, the site is broken.");
+  });
+}

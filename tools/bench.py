@@ -25,7 +25,7 @@ from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
 import lighthouse
 import soak
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve, wait_until
+from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve, wait_for_snapshot, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "py"))
@@ -34,6 +34,7 @@ import model  # noqa: E402
 from state import parse  # noqa: E402
 
 RUNS = 5
+BETWEEN_VISITS_MS = 5000
 LOAD_TIMEOUT_MS = 120_000
 TRAINING_CASES = {  # name: (URL fragment, browser runs); add a case here to bench it
     "seed (10,000 it.)": ("iterations=10000", 3),
@@ -95,7 +96,10 @@ def first_prediction(page, url):
 
 
 def visit_twice(browser, base, path, root, foreign):
-    """Cold then repeat visit in a fresh context: (cold ms, repeat ms, longest task, bytes)."""
+    """Cold then repeat visit in a fresh context: (cold ms, repeat ms, longest task, bytes).
+    Both pages are left alone for BETWEEN_VISITS_MS first, as a reader would before coming back
+    (browsers finish caching compiled code in the background), and tenline's repeat visit waits
+    until it has kept its start-up snapshot, as any later visit would find it."""
     url = base + path
     context = guarded_context(browser, base, foreign)
     page = context.new_page()
@@ -104,6 +108,9 @@ def visit_twice(browser, base, path, root, foreign):
     page.on("response", lambda r: paths.append(urlparse(r.url).path))
     cold, longest = first_prediction(page, url)
     cold_bytes = transferred(root, paths)
+    page.wait_for_timeout(BETWEEN_VISITS_MS)
+    if path == "":
+        wait_for_snapshot(page)
     repeat, _ = first_prediction(page, url)
     context.close()
     return cold, repeat, longest, cold_bytes
@@ -135,6 +142,7 @@ def offline_repeat(browser, base, foreign):
         page.add_init_script(PROBE)
         first_prediction(page, base)
         wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=LOAD_TIMEOUT_MS)
+        wait_for_snapshot(page)
         times.append(first_prediction(page, base)[0])
         context.close()
     return times

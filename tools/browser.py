@@ -53,3 +53,22 @@ def wait_until(page, expression, arg=None, timeout=60_000):
         if time.monotonic() > deadline:
             raise TimeoutError(f"not true within {timeout} ms: {expression}")
         time.sleep(0.05)
+
+
+# The start-up snapshot the page keeps in IndexedDB (site/worker.js): its size in bytes, or 0.
+STORED_SNAPSHOT = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("tenline", 1);
+  opening.onupgradeneeded = () => opening.result.createObjectStore("snapshots");
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const db = opening.result;
+    const request = db.transaction("snapshots").objectStore("snapshots").get("python");
+    request.onsuccess = () => { db.close(); resolve(request.result ? request.result.memory.byteLength : 0); };
+  };
+})"""
+
+
+def wait_for_snapshot(page, timeout=60_000):
+    """Wait until the page has kept its start-up snapshot (made a few seconds after a first
+    visit), so that the next visit can restore it; returns its size in bytes."""
+    return wait_until(page, STORED_SNAPSHOT, timeout=timeout)

@@ -1,0 +1,85 @@
+"""A later visit restores CPython from the snapshot the page kept after the first one
+(site/worker.js), gives the very numbers CPython gives, and never trusts a snapshot that is
+damaged or was made from other runtime files: it starts afresh and makes a new one."""
+
+import pytest
+from playwright.sync_api import expect
+
+import model
+from browser import STORED_SNAPSHOT, wait_for_snapshot, wait_until
+from pageutil import bit_box, settled_probability
+
+STARTED = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
+
+# The page's IndexedDB as site/worker.js keeps it, for the functions below.
+IDB = """
+const opened = () => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("tenline", 1);
+  opening.onsuccess = () => resolve(opening.result);
+  opening.onerror = () => reject(opening.error);
+});
+const asked = (db, mode, use) => new Promise((resolve) => {
+  const request = use(db.transaction("snapshots", mode).objectStore("snapshots"));
+  request.onsuccess = () => resolve(request.result);
+});
+const sha256 = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+                                           (b) => b.toString(16).padStart(2, "0")).join("");
+"""
+
+# Spoils the kept snapshot in place, as named; returns the runtime it was made for.
+SPOIL = f"""async how => {{ {IDB}
+  const db = await opened();
+  const saved = await asked(db, "readonly", (store) => store.get("python"));
+  const of = saved.of;
+  if (how === "damaged") saved.memory[saved.memory.length >> 1] ^= 1;
+  if (how === "unrestorable") {{  // its checksum matches, but it is no snapshot
+    saved.memory.fill(0, 0, 64);
+    saved.sha256 = await sha256(saved.memory);
+  }}
+  if (how === "another build's") saved.of = of.replace("sha256-", "sha256-0");
+  await asked(db, "readwrite", (store) => store.put(saved, "python"));
+  db.close();
+  return of;
+}}"""
+
+# Whether the kept snapshot is for the runtime named and its memory still has its checksum.
+SOUND_FOR = f"""async of => {{ {IDB}
+  const db = await opened();
+  const saved = await asked(db, "readonly", (store) => store.get("python"));
+  db.close();
+  return saved.of === of && await sha256(saved.memory) === saved.sha256;
+}}"""
+
+
+def test_a_later_visit_restores_cpython_and_gives_cpythons_numbers(page, clean, base_url):
+    page.goto(base_url + "#hidden=4&iterations=3000&seed=7")
+    weights = model.train(hidden=4, iterations=3000, seed=7)
+    assert settled_probability(page) == model.predict(weights, (1, 0, 0))
+    assert page.evaluate(STARTED) is False  # a first visit starts CPython
+    assert wait_for_snapshot(page) > 1_000_000
+    page.reload()
+    assert settled_probability(page) == model.predict(weights, (1, 0, 0))
+    assert page.evaluate(STARTED) is True
+    bit_box(page, 3).click()
+    assert settled_probability(page) == model.predict(weights, (1, 0, 1))
+    expect(page.get_by_role("alert")).to_be_empty()
+
+
+@pytest.mark.parametrize("how", ["damaged", "unrestorable", "another build's"])
+def test_a_bad_snapshot_is_not_restored_and_a_good_one_replaces_it(page, guard, base_url, how):
+    page.goto(base_url)
+    settled_probability(page)
+    wait_for_snapshot(page)
+    runtime = page.evaluate(SPOIL, how)
+    page.reload()
+    assert settled_probability(page) == model.predict(model.train(), (1, 0, 0))
+    assert page.evaluate(STARTED) is False
+    expect(page.get_by_role("alert")).to_be_empty()
+    assert page.evaluate(STORED_SNAPSHOT) == 0  # forgotten
+    # The page makes a new snapshot, sound and for this runtime; the next visit restores it.
+    wait_for_snapshot(page)
+    assert page.evaluate(SOUND_FOR, runtime)
+    page.reload()
+    assert settled_probability(page) == model.predict(model.train(), (1, 0, 0))
+    assert page.evaluate(STARTED) is True
+    assert guard.errors == []

@@ -22,6 +22,7 @@ from trainer import Cancelled, Trainer
 
 TYPING_PAUSE = 0.3  # seconds without a change before retraining
 PROGRESS_EVERY = 0.1  # seconds between redraws while training
+FIRST_REDRAW_AFTER = 0.25  # seconds; a run done sooner looks instant, so it is drawn once, when done
 PLAY_FRAME = 0.06  # seconds per frame while playing; with reduced motion, REDUCED_FRAME
 REDUCED_FRAME = 0.5
 REDUCED_JUMPS = 20
@@ -110,13 +111,13 @@ async def train_current(change, delay):
         return  # a newer change came while waiting: its own run follows
     goal = training_settings(state)
     page.show_status(f"Training {goal.iterations:,} iterations…")
-    last_drawn = time.perf_counter()  # a short run is drawn once, when done (show_network)
+    next_redraw = time.perf_counter() + FIRST_REDRAW_AFTER
 
     def on_progress(done, total, seconds):
-        nonlocal last_drawn
+        nonlocal next_redraw
         page.show_progress(done, total, seconds)
-        if time.perf_counter() - last_drawn > PROGRESS_EVERY and done < total:
-            last_drawn = time.perf_counter()
+        if time.perf_counter() > next_redraw and done < total:  # the last frame: show_network
+            next_redraw = time.perf_counter() + PROGRESS_EVERY
             page.show_snapshot(trainer.at(done, with_step=False), state, with_step=False)
             page.show_scrubber(done, total, enabled=False, playing=False)
             show_prediction(settled=False)

@@ -180,6 +180,9 @@ def test_a_million_iterations_stay_responsive_and_are_cancelled_by_a_change(page
     progress = page.get_by_role("progressbar", name="Training progress")
     expect(progress).to_have_attribute("max", "1000000")
     expect(progress).to_have_attribute("aria-valuetext", re.compile(r"^[1-9][0-9,]* of 1,000,000"))
+    # A long run is drawn live: the network part-way through it.
+    expect(page.get_by_role("heading", name=re.compile(r"network at iteration [1-9][0-9,]* of 1,000,000$"))) \
+        .to_be_visible()
     expect(page.locator("#prediction")).to_have_attribute("aria-busy", "true")
     bit_box(page, 2).click()  # honoured while training runs
     expect(bit_box(page, 2)).to_be_checked()

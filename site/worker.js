@@ -21,7 +21,8 @@ function href(url) {
 }
 
 function integrity(url) {
-  return href(url).startsWith(SITE_ROOT) ? INTEGRITY[href(url).slice(SITE_ROOT.length)] : undefined;
+  const full = href(url);
+  return full.startsWith(SITE_ROOT) ? INTEGRITY[full.slice(SITE_ROOT.length)] : undefined;
 }
 
 function fileName(url) {
@@ -70,7 +71,6 @@ function checkedFetch(url, init) {
     return diagnose(url).then(function (message) { throw fail(message); });
   });
 }
-
 
 self.fetch = function (input, init) {
   const url = input instanceof Request ? input.url : href(input);

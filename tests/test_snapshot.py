@@ -6,28 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 import model
-from browser import STORED_SNAPSHOT, wait_for_snapshot, wait_until
+from browser import SNAPSHOT_DB, STORED_SNAPSHOT, wait_for_snapshot
 from pageutil import bit_box, settled_probability
 
 STARTED = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
 
-# The page's IndexedDB as site/worker.js keeps it, for the functions below.
-IDB = """
-const opened = () => new Promise((resolve, reject) => {
-  const opening = indexedDB.open("tenline", 1);
-  opening.onsuccess = () => resolve(opening.result);
-  opening.onerror = () => reject(opening.error);
-});
-const asked = (db, mode, use) => new Promise((resolve) => {
-  const request = use(db.transaction("snapshots", mode).objectStore("snapshots"));
-  request.onsuccess = () => resolve(request.result);
-});
+SHA256 = """
 const sha256 = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
                                            (b) => b.toString(16).padStart(2, "0")).join("");
 """
 
 # Spoils the kept snapshot in place, as named; returns the runtime it was made for.
-SPOIL = f"""async how => {{ {IDB}
+SPOIL = f"""async how => {{ {SNAPSHOT_DB} {SHA256}
   const db = await opened();
   const saved = await asked(db, "readonly", (store) => store.get("python"));
   const of = saved.of;
@@ -43,7 +33,7 @@ SPOIL = f"""async how => {{ {IDB}
 }}"""
 
 # Whether the kept snapshot is for the runtime named and its memory still has its checksum.
-SOUND_FOR = f"""async of => {{ {IDB}
+SOUND_FOR = f"""async of => {{ {SNAPSHOT_DB} {SHA256}
   const db = await opened();
   const saved = await asked(db, "readonly", (store) => store.get("python"));
   db.close();

@@ -55,17 +55,28 @@ def wait_until(page, expression, arg=None, timeout=60_000):
         time.sleep(0.05)
 
 
-# The start-up snapshot the page keeps in IndexedDB (site/worker.js): its size in bytes, or 0.
-STORED_SNAPSHOT = """() => new Promise((resolve, reject) => {
+# The page's IndexedDB as site/worker.js keeps its start-up snapshot, for in-page functions:
+# opened() gives the database, asked(db, mode, use) the result of the request use(store) makes.
+SNAPSHOT_DB = """
+const opened = () => new Promise((resolve, reject) => {
   const opening = indexedDB.open("tenline", 1);
   opening.onupgradeneeded = () => opening.result.createObjectStore("snapshots");
+  opening.onsuccess = () => resolve(opening.result);
   opening.onerror = () => reject(opening.error);
-  opening.onsuccess = () => {
-    const db = opening.result;
-    const request = db.transaction("snapshots").objectStore("snapshots").get("python");
-    request.onsuccess = () => { db.close(); resolve(request.result ? request.result.memory.byteLength : 0); };
-  };
-})"""
+});
+const asked = (db, mode, use) => new Promise((resolve) => {
+  const request = use(db.transaction("snapshots", mode).objectStore("snapshots"));
+  request.onsuccess = () => resolve(request.result);
+});
+"""
+
+# The kept snapshot's size in bytes, or 0.
+STORED_SNAPSHOT = f"""async () => {{ {SNAPSHOT_DB}
+  const db = await opened();
+  const saved = await asked(db, "readonly", (store) => store.get("python"));
+  db.close();
+  return saved ? saved.memory.byteLength : 0;
+}}"""
 
 
 def wait_for_snapshot(page, timeout=60_000):

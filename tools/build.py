@@ -115,8 +115,8 @@ def fill_constants(template, target, values):
 
 def write_integrity(out):
     """Give site/worker.js the list of py/'s files and the sha256 of every file it loads (py/ and
-    the runtime), as subresource integrity strings, so the browser refuses a truncated or corrupted file and the page names it;
-    and site/app.js that of worker.js, as it then is."""
+    the runtime), as subresource integrity strings, so the browser refuses a truncated or
+    corrupted file and the page names it; and site/app.js that of worker.js, as it then is."""
     files = sorted([*(out / "py").rglob("*.py*"), *(out / "site" / "vendor" / "pyodide").iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
     fill_constants(worker, worker, {

@@ -55,10 +55,15 @@ def record_line(name, data):
 NOT_RUN = (".pyi", ".h", ".pxd")  # stubs and C headers: for tools and compilers, not at run time
 
 
+# Modules: kept only if the page imports them. Pyodide loads every .so of a wheel at start
+# (compiles and links it), imported or not, so an unused one costs time as well as bytes.
+MODULES = (".py", ".so")
+
+
 def wanted(name, keep):
     if keep is None:
         return True
-    if name.endswith(".py"):
+    if name.endswith(MODULES):
         return name in keep
     return not name.endswith(NOT_RUN) and "/tests/" not in name
 
@@ -66,7 +71,7 @@ def wanted(name, keep):
 def precompile(source_zip, out_zip, prefix, keep=None):
     """Copy a zip, turning each .py into .pyc; `prefix` is where its files live at run time.
 
-    With `keep` (a set of .py names), other modules are left out.
+    With `keep` (a set of module names: .py and .so), other modules are left out.
     """
     files = {}
     with zipfile.ZipFile(source_zip) as zin:

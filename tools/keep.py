@@ -55,12 +55,13 @@ def loaded_files(page):
 
 
 def source_name(path, prefix):
-    """The .py member that a loaded module came from (the site ships it as .pyc)."""
+    """The member that a loaded module came from: a .py (the site ships it as .pyc) or a .so."""
     return path[len(prefix):].removesuffix("c")
 
 
 def compute():
-    """The kept set: {"stdlib": [...], "site-packages": [...]} of .py names the page imports."""
+    """The kept set: {"stdlib": [...], "site-packages": [...]} of the .py names (and NumPy's
+    .so extension modules) the page imports."""
     site = Path(tempfile.mkdtemp(prefix="tenline-keep-"))
     build.build(site, trim=False)
     port = free_port()
@@ -80,7 +81,7 @@ def compute():
     return {
         "stdlib": sorted(source_name(f, STDLIB) for f in files if f.startswith(STDLIB)),
         "site-packages": sorted(source_name(f, SITE_PACKAGES) for f in files
-                                if f.startswith(SITE_PACKAGES) and f.endswith(".pyc")),
+                                if f.startswith(SITE_PACKAGES) and f.endswith((".pyc", ".so"))),
     }
 
 

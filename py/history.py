@@ -43,12 +43,15 @@ class Run:
     def advance(self, n):
         """Train n more iterations (fewer at the end); returns how many were done."""
         n = min(n, self.iterations - self.done)
+        start = self.done
+        outs = []  # each iteration's output, from before its update; their losses come after
         for _ in range(n):
-            out = model.update(self.weights, self.X, self.y, self.rate)
-            self.losses[self.done] = model.loss(self.y, out)  # `out` is before this update
+            outs.append(model.update(self.weights, self.X, self.y, self.rate))
             self.done += 1
             if self.done % self.checkpoint_every == 0:
                 self.checkpoints[self.done] = [w.copy() for w in self.weights]
+        if outs:
+            self.losses[start:self.done] = model.losses(self.y, np.hstack(outs))
         self._record_final_loss()
         return n
 

@@ -59,3 +59,16 @@ def test_training_arrays_keep_row_order():
     assert X.dtype == np.float64 and y.dtype == np.float64
     assert X.tolist() == [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]]
     assert y.tolist() == [[0], [1], [1], [0]]
+
+
+@pytest.mark.parametrize("rows", range(1, 9))
+def test_losses_side_by_side_equal_each_loss_alone(rows):
+    # A run computes its losses many iterations at a time; each must be the loss of that
+    # iteration alone, to the last bit, for every table size (8 rows is where NumPy's own sums
+    # change their order).
+    rng = np.random.default_rng(rows)
+    y = rng.integers(0, 2, (rows, 1)).astype(float)
+    outs = rng.random((rows, 300))
+    together = model.losses(y, outs)
+    assert [together[j] for j in range(300)] == [model.loss(y, outs[:, [j]]) for j in range(300)]
+    assert together == pytest.approx(((y - outs) ** 2).mean(axis=0), rel=1e-15)

@@ -72,6 +72,15 @@ def test_the_site_ships_precompiled_bytecode_with_matching_lock_hashes():
     assert (ROOT / "_site" / "py" / "model.py").exists()  # our own code stays source
 
 
+def test_the_wheel_holds_only_the_extension_modules_the_page_imports():
+    runtime = ROOT / "_site" / "site" / "vendor" / "pyodide"
+    wheel = runtime / json.loads((runtime / "pyodide-lock.json").read_text())["packages"]["numpy"]["file_name"]
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".so")}
+    kept = json.loads((ROOT / "runtime-modules.json").read_text())["site-packages"]
+    assert shipped == {n for n in kept if n.endswith(".so")}
+    assert "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so" in shipped
+
+
 def test_our_code_ships_with_bytecode_checked_against_its_source():
     """py/ keeps its sources (the page shows them), each with bytecode for `python -OO` beside
     it; the bytecode carries the source's hash and asks to be checked, so a stale file is never

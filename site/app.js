@@ -118,6 +118,10 @@ function start() {
       // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not.
       performance.mark("tenline:python-started", { detail: { snapshot: data.snapshot } });
     }
+    else if (data.kind === "snapshot") {
+      // Likewise: whether a start-up snapshot was kept for the next visit, and if not, why.
+      performance.mark("tenline:snapshot", { detail: { kept: data.kept, why: data.why } });
+    }
     else if (data.kind === "loading") pending.add(data.file);
     else if (data.kind === "loaded") pending.delete(data.file);
     else if (data.kind === "failed") fail(data.message);

@@ -215,6 +215,9 @@ function makeSnapshotLater() {
   setTimeout(function () {
     const maker = new Worker(self.location.href, { name: SNAPSHOT_MAKER });
     maker.onerror = function (event) { event.preventDefault(); };  // said in its own console
+    maker.onmessage = function (event) {  // the page hears whether a snapshot was kept
+      if (event.data.kind === "snapshot") self.postMessage(event.data);
+    };
   }, SNAPSHOT_AFTER_MS);
 }
 
@@ -260,8 +263,11 @@ async function start() {
 }
 
 if (self.name === SNAPSHOT_MAKER) {
-  makeSnapshot().catch(function (error) {
+  makeSnapshot().then(function () {
+    report("snapshot", { kept: true });
+  }, function (error) {
     console.info("tenline: no start-up snapshot was kept (" + error.message + ").");
+    report("snapshot", { kept: false, why: String(error.message || error) });
   }).finally(function () { self.close(); });
 } else {
   // Anything else that stops the start (a Python error, say) is said in one line: the traceback

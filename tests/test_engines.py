@@ -24,7 +24,6 @@ import pytest
 
 import engines
 import model
-from browser import STORED_SNAPSHOT
 from pageutil import settled_probability
 from state import DEFAULT
 
@@ -35,11 +34,10 @@ SETTLED = ("(p => p !== null && p.getAttribute('aria-busy') === 'false'"
            " && p.hasAttribute('data-probability'))(document.querySelector('#prediction'))")
 
 
-# Polled (every 20 ms): asks IndexedDB, at most twice a second (a read after read in a tight loop
-# can starve the page's own write in Firefox), and answers with what the last answer said.
-SNAPSHOT_KEPT = (f"(self.__asking || (self.__asking = ({STORED_SNAPSHOT})().then(n => {{"
-                 " self.__kept = n; setTimeout(() => { self.__asking = null; }, 500); })),"
-                 " self.__kept > 0)")
+# The page marks whether its helper worker kept a snapshot (and if not, why): asked of the page
+# rather than of IndexedDB, so the test never competes with the page's own write.
+SNAPSHOT_TOLD = "performance.getEntriesByName('tenline:snapshot').length > 0"
+SNAPSHOT_DETAIL = "JSON.stringify(performance.getEntriesByName('tenline:snapshot')[0].detail)"
 STARTED_FROM_SNAPSHOT = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
 
 
@@ -154,7 +152,9 @@ def test_engine_matches_cpython(engine, base_url, record_property):
     # (4) The page keeps a snapshot of CPython (a helper worker, IndexedDB, crypto.subtle), and a
     # reload restores it and gives the same number.
     try:
-        browser.wait_for(SNAPSHOT_KEPT)
+        browser.wait_for(SNAPSHOT_TOLD)
+        told = json.loads(browser.evaluate(SNAPSHOT_DETAIL))
+        assert told["kept"], f"{browser.name} kept no snapshot: {told.get('why')}"
         browser.evaluate("(window.__before = true, setTimeout(() => location.reload()), 0)")
         restored_ms = browser.wait_for(f"!window.__before && {SETTLED}")
     except engines.EngineError as err:

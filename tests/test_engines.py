@@ -24,6 +24,7 @@ import pytest
 
 import engines
 import model
+from browser import SNAPSHOT_DETAIL, SNAPSHOT_TOLD, STARTED_FROM_SNAPSHOT
 from pageutil import settled_probability
 from state import DEFAULT
 
@@ -32,13 +33,6 @@ WAIT_SECONDS = 120  # a cold start in WebKitGTK under Xvfb on a busy 2-core mach
 
 SETTLED = ("(p => p !== null && p.getAttribute('aria-busy') === 'false'"
            " && p.hasAttribute('data-probability'))(document.querySelector('#prediction'))")
-
-
-# The page marks whether its helper worker kept a snapshot (and if not, why): asked of the page
-# rather than of IndexedDB, so the test never competes with the page's own write.
-SNAPSHOT_TOLD = "performance.getEntriesByName('tenline:snapshot').length > 0"
-SNAPSHOT_DETAIL = "JSON.stringify(performance.getEntriesByName('tenline:snapshot')[0].detail)"
-STARTED_FROM_SNAPSHOT = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
 
 
 def settled_other_than(previous):

@@ -6,10 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 import model
-from browser import SNAPSHOT_DB, STORED_SNAPSHOT, wait_for_snapshot
+from browser import SNAPSHOT_DB, STARTED_FROM_SNAPSHOT, STORED_SNAPSHOT, wait_for_snapshot
 from pageutil import bit_box, settled_probability
-
-STARTED = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
 
 SHA256 = """
 const sha256 = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
@@ -45,11 +43,11 @@ def test_a_later_visit_restores_cpython_and_gives_cpythons_numbers(page, clean, 
     page.goto(base_url + "#hidden=4&iterations=3000&seed=7")
     weights = model.train(hidden=4, iterations=3000, seed=7)
     assert settled_probability(page) == model.predict(weights, (1, 0, 0))
-    assert page.evaluate(STARTED) is False  # a first visit starts CPython
+    assert page.evaluate(STARTED_FROM_SNAPSHOT) is False  # a first visit starts CPython
     assert wait_for_snapshot(page) > 1_000_000
     page.reload()
     assert settled_probability(page) == model.predict(weights, (1, 0, 0))
-    assert page.evaluate(STARTED) is True
+    assert page.evaluate(STARTED_FROM_SNAPSHOT) is True
     bit_box(page, 3).click()
     assert settled_probability(page) == model.predict(weights, (1, 0, 1))
     expect(page.get_by_role("alert")).to_be_empty()
@@ -63,7 +61,7 @@ def test_a_bad_snapshot_is_not_restored_and_a_good_one_replaces_it(page, guard, 
     runtime = page.evaluate(SPOIL, how)
     page.reload()
     assert settled_probability(page) == model.predict(model.train(), (1, 0, 0))
-    assert page.evaluate(STARTED) is False
+    assert page.evaluate(STARTED_FROM_SNAPSHOT) is False
     expect(page.get_by_role("alert")).to_be_empty()
     assert page.evaluate(STORED_SNAPSHOT) == 0  # forgotten
     # The page makes a new snapshot, sound and for this runtime; the next visit restores it.
@@ -71,5 +69,5 @@ def test_a_bad_snapshot_is_not_restored_and_a_good_one_replaces_it(page, guard, 
     assert page.evaluate(SOUND_FOR, runtime)
     page.reload()
     assert settled_probability(page) == model.predict(model.train(), (1, 0, 0))
-    assert page.evaluate(STARTED) is True
+    assert page.evaluate(STARTED_FROM_SNAPSHOT) is True
     assert guard.errors == []

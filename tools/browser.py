@@ -1,6 +1,7 @@
 """Debian's Chromium driven by Playwright, and the site served on loopback: shared by the tests
 and the bench."""
 
+import json
 import os
 import socket
 import subprocess
@@ -64,9 +65,10 @@ const opened = () => new Promise((resolve, reject) => {
   opening.onsuccess = () => resolve(opening.result);
   opening.onerror = () => reject(opening.error);
 });
-const asked = (db, mode, use) => new Promise((resolve) => {
+const asked = (db, mode, use) => new Promise((resolve, reject) => {
   const request = use(db.transaction("snapshots", mode).objectStore("snapshots"));
   request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
 });
 """
 
@@ -79,7 +81,20 @@ STORED_SNAPSHOT = f"""async () => {{ {SNAPSHOT_DB}
 }}"""
 
 
+# Whether the page's CPython was restored from a snapshot (site/app.js marks its start).
+STARTED_FROM_SNAPSHOT = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
+
+# What the page says of its snapshot maker (site/app.js marks it): whether it kept a snapshot
+# and, if not, why. Asked of the page rather than of IndexedDB, so that waiting never competes
+# with the page's own write.
+SNAPSHOT_TOLD = "performance.getEntriesByName('tenline:snapshot').length > 0"
+SNAPSHOT_DETAIL = "JSON.stringify(performance.getEntriesByName('tenline:snapshot')[0].detail)"
+
+
 def wait_for_snapshot(page, timeout=60_000):
     """Wait until the page has kept its start-up snapshot (made a few seconds after a first
     visit), so that the next visit can restore it; returns its size in bytes."""
-    return wait_until(page, STORED_SNAPSHOT, timeout=timeout)
+    wait_until(page, f"() => {SNAPSHOT_TOLD}", timeout=timeout)
+    told = json.loads(page.evaluate(SNAPSHOT_DETAIL))
+    assert told["kept"], f"the page kept no start-up snapshot: {told.get('why')}"
+    return page.evaluate(STORED_SNAPSHOT)

@@ -63,7 +63,9 @@ def test_a_bad_snapshot_is_not_restored_and_a_good_one_replaces_it(page, guard, 
     assert settled_probability(page) == model.predict(model.train(), (1, 0, 0))
     assert page.evaluate(STARTED_FROM_SNAPSHOT) is False
     expect(page.get_by_role("alert")).to_be_empty()
-    assert page.evaluate(STORED_SNAPSHOT) == 0  # forgotten
+    # Forgotten: gone, or already replaced by a sound one (a new one is made once the page
+    # has shown its prediction).
+    assert page.evaluate(STORED_SNAPSHOT) == 0 or page.evaluate(SOUND_FOR, runtime)
     # The page makes a new snapshot, sound and for this runtime; the next visit restores it.
     wait_for_snapshot(page)
     assert page.evaluate(SOUND_FOR, runtime)

@@ -277,6 +277,7 @@ def main():
             page.add_init_script(PROBE)
             page.goto(url + "#iterations=1")
             page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
+            wait_for_snapshot(page)  # its maker, started now, would share the CPU with the timings
             print("Training: browser (the page's own timing, as its status line reports it) vs "
                   "CPython (same loop);\nlongest main-thread task from the change to the settled readout")
             for name, (fragment, runs) in TRAINING_CASES.items():

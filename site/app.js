@@ -27,6 +27,21 @@ function showBusy(settled) {
 
 function ready() { return document.documentElement.dataset.runtime === "ready"; }
 
+// The snapshot maker (site/worker.js under this name) is started here, not by the Python worker:
+// in Firefox, a worker starting a worker of its own now and then hung. It is held until it
+// reports (a worker nothing refers to may be collected), and what it says becomes a mark, for
+// whoever measures (tools/bench.py, the tests): whether a snapshot was kept, and if not, why.
+let snapshotMaker = null;
+function makeSnapshot(script) {
+  snapshotMaker = new Worker(script, { name: "tenline snapshot maker" });
+  snapshotMaker.onerror = (event) => event.preventDefault();  // said in its own console
+  snapshotMaker.onmessage = ({ data }) => {
+    if (data.kind !== "snapshot") return;
+    performance.mark("tenline:snapshot", { detail: { kept: data.kept, why: data.why } });
+    snapshotMaker = null;
+  };
+}
+
 // The first failure is the one to tell: the worker is stopped, so nothing else downloads.
 function fail(message) {
   if (failed || ready()) return;
@@ -118,10 +133,7 @@ function start() {
       // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not.
       performance.mark("tenline:python-started", { detail: { snapshot: data.snapshot } });
     }
-    else if (data.kind === "snapshot") {
-      // Likewise: whether a start-up snapshot was kept for the next visit, and if not, why.
-      performance.mark("tenline:snapshot", { detail: { kept: data.kept, why: data.why } });
-    }
+    else if (data.kind === "make-snapshot") makeSnapshot(script);
     else if (data.kind === "loading") pending.add(data.file);
     else if (data.kind === "loaded") pending.delete(data.file);
     else if (data.kind === "failed") fail(data.message);

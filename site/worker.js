@@ -151,12 +151,13 @@ const PYTHON_OPTIONS = {
 };
 
 // A later visit need not start CPython again. Once a first visit shows its first prediction, a
-// helper worker (this script, named SNAPSHOT_MAKER) starts a bare CPython, takes a snapshot of its memory and keeps it in
-// IndexedDB; the next visit restores that instead (about 0.3 s sooner). NumPy is loaded after
-// the restore either way: Pyodide 0.27 cannot snapshot its shared libraries. A snapshot is used
-// only if it was made from these very runtime files and options and still has its own sha256;
-// otherwise, or if it fails to restore, CPython starts afresh and a new one is made.
-const SNAPSHOT_MAKER = "tenline snapshot maker";
+// helper worker (this script, named SNAPSHOT_MAKER, started by the page) starts a bare CPython,
+// takes a snapshot of its memory and keeps it in IndexedDB; the next visit restores that instead.
+// NumPy is loaded after the restore either way: Pyodide 0.27 cannot snapshot its shared
+// libraries. A snapshot is used only if it was made from these very runtime files and options
+// and still has its own sha256; otherwise, or if it fails to restore, CPython starts afresh and a
+// new one is made.
+const SNAPSHOT_MAKER = "tenline snapshot maker";  // the name site/app.js gives it
 const SNAPSHOT_OF = JSON.stringify([PYTHON_OPTIONS.env].concat(
   ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"].map(function (name) {
     return integrity(RUNTIME + name) || name;
@@ -211,22 +212,12 @@ async function makeSnapshot() {
 }
 
 let snapshotWanted = false;  // a fresh start: a snapshot is made after the first prediction
-// Held until the maker reports: a worker object that nothing refers to may be garbage collected,
-// and the browser may then stop its worker before it is done, or drop its report.
-let snapshotMaker = null;
 
-// Started by an event, not a timer: in Firefox the 5 s timer this replaced was, now and then,
-// never run (no maker in 120 s, no error), and no snapshot was made.
+// Asked for on an event, not a timer: in Firefox the 5 s timer this replaced was, now and then,
+// never run. The page starts the maker (site/app.js).
 function makeSnapshotNow() {
   snapshotWanted = false;
-  if (typeof Worker !== "function") return;  // no workers in workers (old Safari): no snapshot
-  snapshotMaker = new Worker(self.location.href, { name: SNAPSHOT_MAKER });
-  snapshotMaker.onerror = function (event) { event.preventDefault(); };  // said in its own console
-  snapshotMaker.onmessage = function (event) {  // the page hears whether a snapshot was kept
-    if (event.data.kind !== "snapshot") return;
-    self.postMessage(event.data);
-    snapshotMaker = null;
-  };
+  report("make-snapshot", {});
 }
 
 // CPython and NumPy, from the saved snapshot if there is a good one; the page is told which.

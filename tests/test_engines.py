@@ -194,8 +194,8 @@ def test_starts_without_promise_with_resolvers(page, clean, base_url):
     page.goto(base_url)
     assert repr(settled_probability(page)) == cpython((1, 0, 0))
     assert page.evaluate("self.__withResolversRemoved") is True
-    # The snapshot maker, a worker's worker started once the prediction is shown, is not part of
-    # the start, and its script request does not pass through this route.
+    # The snapshot maker, started once the prediction is shown, is not part of the start (and its
+    # script may come from the service worker, out of this route's reach).
     for worker in page.workers:
         if worker.evaluate("self.name") != "tenline snapshot maker":
             assert worker.evaluate("self.__withResolversRemoved") is True, worker.url

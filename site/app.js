@@ -34,12 +34,62 @@ function ready() { return document.documentElement.dataset.runtime === "ready"; 
 let snapshotMaker = null;
 function makeSnapshot(script) {
   snapshotMaker = new Worker(script, { name: "tenline snapshot maker" });
+  giveRuntime(snapshotMaker, true);
   snapshotMaker.onerror = (event) => event.preventDefault();  // said in its own console
   snapshotMaker.onmessage = ({ data }) => {
     if (data.kind !== "snapshot") return;
     performance.mark("tenline:snapshot", { detail: { kept: data.kept, why: data.why } });
     snapshotMaker = null;
   };
+}
+
+// Pyodide's 10 MB of WebAssembly (pyodide.asm.wasm) is compiled here, on the page, and the
+// compiled module is handed to the workers: Chromium keeps compiled WebAssembly for the next visit
+// (its code cache) only for a module compiled on a page, never in a worker, and compiling afresh
+// is most of a repeat visit's start. The page compiles only once the browser can have that cache:
+// on a first visit the Python worker compiles its own (so nothing but this thin script runs here
+// before the first prediction), and the page compiles for the snapshot maker, which starts after
+// it. The module is used only if the bytes it came from have the file's sha256; otherwise, or if
+// the page cannot compile (a host's policy, an old browser), the worker fetches the file itself
+// and names what is wrong with it.
+const WASM = new URL("vendor/pyodide/pyodide.asm.wasm", import.meta.url);
+const WASM_INTEGRITY = "";  // its sha256, written by tools/build.py
+const COMPILED_BEFORE = "tenline:wasm-compiled";  // localStorage: WASM_INTEGRITY, once compiled here
+let compiling = null;
+
+function compileRuntime() {
+  compiling ||= fetch(WASM).then((response) => {
+    const checked = response.clone().arrayBuffer()
+      .then((bytes) => crypto.subtle.digest("SHA-256", bytes))
+      .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === WASM_INTEGRITY);
+    return Promise.all([WebAssembly.compileStreaming(response), checked]);
+  }).then(([module, sound]) => {
+    if (!sound) return null;
+    remember(COMPILED_BEFORE, WASM_INTEGRITY);
+    return module;
+  }).catch(() => null);
+  return compiling;
+}
+
+function remember(key, value) {
+  try { localStorage.setItem(key, value); } catch { /* no storage: the page compiles nothing next time */ }
+}
+
+function recall(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+// Every worker's first message is {wasm}: the compiled module, or null to fetch and compile it.
+function giveRuntime(target, compile) {
+  if (!(compile && WASM_INTEGRITY && WebAssembly.compileStreaming)) {
+    target.postMessage({ wasm: null });
+    return;
+  }
+  pending.add("pyodide.asm.wasm");
+  compileRuntime().then((module) => {
+    pending.delete("pyodide.asm.wasm");
+    target.postMessage({ wasm: module });
+  });
 }
 
 // The first failure is the one to tell: the worker is stopped, so nothing else downloads.
@@ -109,6 +159,7 @@ function start() {
          " current browser.");
     return;
   }
+  giveRuntime(worker, recall(COMPILED_BEFORE) === WASM_INTEGRITY);
   let heard = false;  // until the worker's first message, a failure is worker.js's own
   pending.add("worker.js");
   if (WORKER_INTEGRITY) {
@@ -130,8 +181,10 @@ function start() {
       apply(data.json);
     }
     else if (data.kind === "started") {
-      // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not.
-      performance.mark("tenline:python-started", { detail: { snapshot: data.snapshot } });
+      // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not,
+      // with WebAssembly compiled on the page or not.
+      performance.mark("tenline:python-started",
+                       { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage } });
     }
     else if (data.kind === "make-snapshot") makeSnapshot(script);
     else if (data.kind === "loading") pending.add(data.file);

@@ -97,10 +97,29 @@ function checkScript(url) {
 const scriptsChecked = Promise.all([checkScript(RUNTIME + "pyodide.js"),
                                     checkScript(RUNTIME + "pyodide.asm.js")]);
 const early = {};
-["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"].forEach(function (name) {
+["python_stdlib.zip", "pyodide-lock.json"].forEach(function (name) {
   early[href(RUNTIME + name)] = checkedFetch(RUNTIME + name);
   early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
 });
+
+// pyodide.asm.wasm comes compiled from the page, whose first message says so (site/app.js tells
+// why), or is fetched here when the page has no module to give.
+let receiveRuntime;
+const WASM = href(RUNTIME + "pyodide.asm.wasm");
+early[WASM] = new Promise(function (resolve) { receiveRuntime = resolve; }).then(function (module) {
+  return module || checkedFetch(WASM);
+});
+early[WASM].catch(function () {});  // reported already; Pyodide gets it too
+
+// Pyodide instantiates what its fetch() answered; a module compiled already is used as it is.
+const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+let compiledByPage = false;  // told to the page with "started", for whoever measures
+WebAssembly.instantiateStreaming = async function (source, imports) {
+  const answer = await source;
+  if (!(answer instanceof WebAssembly.Module)) return instantiateStreaming(answer, imports);
+  compiledByPage = true;
+  return { module: answer, instance: await WebAssembly.instantiate(answer, imports) };
+};
 
 const nativeImportScripts = self.importScripts.bind(self);
 self.importScripts = function (url) {
@@ -120,6 +139,10 @@ function answer(message) {
   handle(message);
 }
 self.onmessage = function (event) {
+  if (typeof event.data === "object") {
+    receiveRuntime(event.data.wasm);
+    return;
+  }
   if (handle) answer(event.data);
   else queued.push(event.data);
 };
@@ -227,7 +250,7 @@ async function startPython(snapshot) {
   if (memory) {
     try {
       const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: memory }, options));
-      report("started", { snapshot: true });
+      report("started", { snapshot: true, compiledByPage: compiledByPage });
       return pyodide;
     } catch (error) {
       console.warn("tenline: the saved start-up snapshot did not restore; CPython starts afresh.", error);
@@ -235,7 +258,7 @@ async function startPython(snapshot) {
     }
   }
   const pyodide = await loadPyodide(options);
-  report("started", { snapshot: false });
+  report("started", { snapshot: false, compiledByPage: compiledByPage });
   snapshotWanted = true;
   return pyodide;
 }

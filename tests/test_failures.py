@@ -15,6 +15,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from browser import wait_for_snapshot
+from pageutil import settled_probability
+
 # Every runtime file the page loads, by path from the site's root; SHORT names the test cases.
 RUNTIME = {
     "worker.js": "site/worker.js",
@@ -94,6 +97,12 @@ def harmlessly_changed(route):
     _serve_changed(route, change)
 
 
+def with_a_custom_section(route):
+    """The real WebAssembly with a custom section (id 0, named "x") added at its end: a valid
+    module that compiles and runs just the same, and only its checksum tells."""
+    _serve_changed(route, lambda body: body + b"\x00\x02\x01x")
+
+
 WAYS = {"missing": missing, "refused": refused, "truncated": truncated, "corrupted": corrupted}
 
 
@@ -140,6 +149,21 @@ def test_failing_runtime_file_is_named_at_once(failing, base_url, name, way):
     page.goto(base_url)
     text = assert_reported(page, name)
     assert "30 seconds" not in text  # the failing request said it, not the stall timer
+
+
+@pytest.mark.parametrize("change", [truncated, with_a_custom_section])
+def test_changed_webassembly_on_a_later_visit_is_named(failing, base_url, change):
+    # A later visit compiles pyodide.asm.wasm on the page (site/app.js), which must not hand on a
+    # module from bytes that are not the file's, even if they compile: the worker's own checked
+    # request then names the file.
+    page = failing
+    page.goto(base_url)
+    settled_probability(page)
+    wait_for_snapshot(page)
+    page.route(f"**/{RUNTIME['pyodide.asm.wasm']}", change)
+    page.reload()
+    text = assert_reported(page, "pyodide.asm.wasm")
+    assert "30 seconds" not in text
 
 
 @pytest.mark.parametrize("name", OTHER_SOURCES)

@@ -1,12 +1,14 @@
 """A later visit restores CPython from the snapshot the page kept after the first one
 (site/worker.js), gives the very numbers CPython gives, and never trusts a snapshot that is
-damaged or was made from other runtime files: it starts afresh and makes a new one."""
+damaged or was made from other runtime files: it starts afresh and makes a new one. It also runs
+WebAssembly the page compiled (site/app.js), and starts all the same when the page cannot."""
 
 import pytest
 from playwright.sync_api import expect
 
 import model
-from browser import SNAPSHOT_DB, STARTED_FROM_SNAPSHOT, STORED_SNAPSHOT, wait_for_snapshot
+from browser import (COMPILED_BY_PAGE, SNAPSHOT_DB, STARTED_FROM_SNAPSHOT, STORED_SNAPSHOT,
+                     wait_for_snapshot)
 from pageutil import bit_box, settled_probability
 
 SHA256 = """
@@ -44,10 +46,12 @@ def test_a_later_visit_restores_cpython_and_gives_cpythons_numbers(page, clean, 
     weights = model.train(hidden=4, iterations=3000, seed=7)
     assert settled_probability(page) == model.predict(weights, (1, 0, 0))
     assert page.evaluate(STARTED_FROM_SNAPSHOT) is False  # a first visit starts CPython
+    assert page.evaluate(COMPILED_BY_PAGE) is False  # and compiles in the worker
     assert wait_for_snapshot(page) > 1_000_000
     page.reload()
     assert settled_probability(page) == model.predict(weights, (1, 0, 0))
     assert page.evaluate(STARTED_FROM_SNAPSHOT) is True
+    assert page.evaluate(COMPILED_BY_PAGE) is True
     bit_box(page, 3).click()
     assert settled_probability(page) == model.predict(weights, (1, 0, 1))
     expect(page.get_by_role("alert")).to_be_empty()
@@ -73,3 +77,16 @@ def test_a_bad_snapshot_is_not_restored_and_a_good_one_replaces_it(page, guard, 
     assert settled_probability(page) == model.predict(model.train(), (1, 0, 0))
     assert page.evaluate(STARTED_FROM_SNAPSHOT) is True
     assert guard.errors == []
+
+
+def test_a_later_visit_starts_when_the_page_cannot_compile_webassembly(page, clean, base_url):
+    # A browser or host that refuses compiling on the page: the worker compiles, as on a first visit.
+    page.goto(base_url + "#bits=011")
+    settled_probability(page)
+    wait_for_snapshot(page)
+    page.add_init_script("WebAssembly.compileStreaming = () => Promise.reject(new Error('refused'))")
+    page.reload()
+    assert settled_probability(page) == model.predict(model.train(), (0, 1, 1))
+    assert page.evaluate(STARTED_FROM_SNAPSHOT) is True
+    assert page.evaluate(COMPILED_BY_PAGE) is False
+    expect(page.get_by_role("alert")).to_be_empty()

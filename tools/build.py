@@ -116,14 +116,16 @@ def fill_constants(template, target, values):
 def write_integrity(out):
     """Give site/worker.js the list of py/'s files and the sha256 of every file it loads (py/ and
     the runtime), as subresource integrity strings, so the browser refuses a truncated or
-    corrupted file and the page names it; and site/app.js that of worker.js, as it then is."""
+    corrupted file and the page names it; and site/app.js those of worker.js, as it then is, and
+    of pyodide.asm.wasm, which the page compiles on a repeat visit."""
     files = sorted([*(out / "py").rglob("*.py*"), *(out / "site" / "vendor" / "pyodide").iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
     fill_constants(worker, worker, {
         "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path) for path in files},
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in files
                                  if path.is_relative_to(out / "py")]})
-    fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker)})
+    fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker),
+                              'const WASM_INTEGRITY = "";': sri(out / "site/vendor/pyodide/pyodide.asm.wasm")})
 
 
 def write_service_worker(out):

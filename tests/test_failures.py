@@ -8,6 +8,7 @@ is missing or refused is named too. No failing case may show a prediction.
 Failing loads log console errors, so these tests use `guard` (no request to another origin), not
 `clean`."""
 
+import json
 import re
 import time
 
@@ -15,7 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from browser import wait_for_snapshot
+from browser import SNAPSHOT_DETAIL, SNAPSHOT_TOLD, STORED_SNAPSHOT, wait_for_snapshot, wait_until
 from pageutil import settled_probability
 
 # Every runtime file the page loads, by path from the site's root; SHORT names the test cases.
@@ -164,6 +165,28 @@ def test_changed_webassembly_on_a_later_visit_is_named(failing, base_url, change
     page.reload()
     text = assert_reported(page, "pyodide.asm.wasm")
     assert "30 seconds" not in text
+
+
+def test_changed_webassembly_is_not_given_to_the_snapshot_maker(page, guard, base_url):
+    # After a first visit's prediction the page compiles pyodide.asm.wasm for the snapshot maker,
+    # which checks the file itself: bytes that compile but are not the file's make no snapshot,
+    # and the page, working already, shows no alert.
+    asked = []
+
+    def changed_after_the_first(route):
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.fallback()
+        else:
+            with_a_custom_section(route)
+    page.route(f"**/{RUNTIME['pyodide.asm.wasm']}", changed_after_the_first)
+    page.goto(base_url)
+    settled_probability(page)
+    wait_until(page, f"() => {SNAPSHOT_TOLD}")
+    told = json.loads(page.evaluate(SNAPSHOT_DETAIL))
+    assert told["kept"] is False and "pyodide.asm.wasm" in told["why"], told
+    assert page.evaluate(STORED_SNAPSHOT) == 0
+    expect(page.get_by_role("alert")).to_be_empty()
 
 
 @pytest.mark.parametrize("name", OTHER_SOURCES)

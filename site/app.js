@@ -34,7 +34,7 @@ function ready() { return document.documentElement.dataset.runtime === "ready"; 
 let snapshotMaker = null;
 function makeSnapshot(script) {
   snapshotMaker = new Worker(script, { name: "tenline snapshot maker" });
-  giveRuntime(snapshotMaker, false);
+  giveRuntime(snapshotMaker, true, false);
   snapshotMaker.onerror = (event) => event.preventDefault();  // said in its own console
   snapshotMaker.onmessage = ({ data }) => {
     // A runtime file the maker cannot have stops it as it would stop the Python worker.
@@ -47,46 +47,53 @@ function makeSnapshot(script) {
 }
 
 // Pyodide's 10 MB of WebAssembly (pyodide.asm.wasm) is compiled here, on the page, and the
-// compiled module is handed to the Python worker: Chromium keeps compiled WebAssembly for the next
-// visit (its code cache) only for a module compiled on a page, never in a worker, and compiling
-// afresh is most of a repeat visit's start. The page compiles only on a visit after one that
-// worked, at the start, while the reader waits anyway: the file is then in the HTTP cache, and
-// the visit after that finds it compiled. A first visit leaves the main thread free (the worker
-// compiles its own), and nothing is compiled here while the reader is using the page (on a slow
-// phone that blocks it for a third of a second). The module is used only if the bytes it came
-// from have the file's sha256; otherwise, or if the page cannot compile (a host's policy, an old
-// browser), the worker fetches the file itself and names what is wrong with it.
+// compiled module is handed to the workers: Chromium keeps compiled WebAssembly for the next visit
+// (its code cache) only for a module compiled on a page, never in a worker, and compiling afresh
+// is most of a repeat visit's start. The page compiles only once the browser can have that cache:
+// on a first visit the Python worker compiles its own (so nothing but this thin script runs here
+// before the first prediction), and the page compiles for the snapshot maker, which starts after
+// it. A module is used only if the bytes it came from have the file's sha256. At the start the
+// page checks them itself (fastest); for the snapshot maker, while the reader may be using the
+// page, the maker checks the file itself instead, so that hashing 10 MB never blocks the page. If
+// the page cannot compile (a host's policy, an old browser), the worker compiles its own.
 const WASM = new URL("vendor/pyodide/pyodide.asm.wasm", import.meta.url);
-const WASM_INTEGRITY = "";  // its sha256, written by tools/build.py
-const WORKED_BEFORE = "tenline:worked-with";  // localStorage: WASM_INTEGRITY, once the page worked
+// Its sha256, written by tools/build.py; kept in localStorage once the page has compiled it.
+const WASM_INTEGRITY = "";
+const COMPILED_BEFORE = "tenline:wasm-compiled";
+let compiling = null;
 
-function compileRuntime() {
-  return fetch(WASM).then((response) => {
-    const checked = response.clone().arrayBuffer()
-      .then((bytes) => crypto.subtle.digest("SHA-256", bytes))
-      .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === WASM_INTEGRITY);
-    return Promise.all([WebAssembly.compileStreaming(response), checked]);
-  }).then(([module, sound]) => (sound ? module : null), () => null);
+// {wasm: the module or null, checked: whether the page checked its bytes}
+function compileRuntime(check) {
+  compiling ||= fetch(WASM).then((response) => Promise.all([
+    WebAssembly.compileStreaming(response),
+    check && response.clone().arrayBuffer().then((bytes) => crypto.subtle.digest("SHA-256", bytes))
+      .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === WASM_INTEGRITY),
+  ])).then(([wasm, checked]) => {
+    remember(COMPILED_BEFORE, WASM_INTEGRITY);
+    return { wasm, checked };
+  }, () => ({ wasm: null }));
+  return compiling;
 }
 
 function remember(key, value) {
-  try { localStorage.setItem(key, value); } catch { /* no storage: the worker compiles next time */ }
+  try { localStorage.setItem(key, value); } catch { /* no storage: the page compiles nothing next time */ }
 }
 
 function recall(key) {
   try { return localStorage.getItem(key); } catch { return null; }
 }
 
-// Every worker's first message is {wasm}: the compiled module, or null to fetch and compile it.
-function giveRuntime(target, compile) {
+// Every worker's first message is what compileRuntime() gives, or {wasm: null}: compile your own.
+// At the start the page checks the bytes; for the snapshot maker it leaves that to the maker.
+function giveRuntime(target, compile, check) {
   if (!(compile && WASM_INTEGRITY && WebAssembly.compileStreaming)) {
     target.postMessage({ wasm: null });
     return;
   }
   pending.add("pyodide.asm.wasm");
-  compileRuntime().then((module) => {
+  compileRuntime(check).then((given) => {
     pending.delete("pyodide.asm.wasm");
-    target.postMessage({ wasm: module });
+    target.postMessage(given);
   });
 }
 
@@ -121,7 +128,6 @@ const OPS = {
   },
   ready() {
     document.documentElement.dataset.runtime = "ready";
-    remember(WORKED_BEFORE, WASM_INTEGRITY);
     keepForOffline();
   },
 };
@@ -158,7 +164,7 @@ function start() {
          " current browser.");
     return;
   }
-  giveRuntime(worker, recall(WORKED_BEFORE) === WASM_INTEGRITY);
+  giveRuntime(worker, recall(COMPILED_BEFORE) === WASM_INTEGRITY, true);
   let heard = false;  // until the worker's first message, a failure is worker.js's own
   pending.add("worker.js");
   if (WORKER_INTEGRITY) {

@@ -103,11 +103,16 @@ const early = {};
 });
 
 // pyodide.asm.wasm comes compiled from the page, whose first message says so (site/app.js tells
-// why), or is fetched here when the page has no module to give.
+// why), or is fetched here when the page has no module to give. A module whose bytes the page
+// did not check is used only once the file, asked for here again with its sha256 checked, proves
+// sound (the HTTP cache answers; a changed or damaged file is named as on a first visit).
 let receiveRuntime;
 const WASM = href(RUNTIME + "pyodide.asm.wasm");
-early[WASM] = new Promise(function (resolve) { receiveRuntime = resolve; }).then(function (module) {
-  return module || checkedFetch(WASM);
+early[WASM] = new Promise(function (resolve) { receiveRuntime = resolve; }).then(function (given) {
+  if (!given.wasm) return checkedFetch(WASM);
+  if (given.checked) return given.wasm;
+  return checkedFetch(WASM).then(function (response) { return response.arrayBuffer(); })
+    .then(function () { return given.wasm; });
 });
 early[WASM].catch(function () {});  // reported already; Pyodide gets it too
 
@@ -140,7 +145,7 @@ function answer(message) {
 }
 self.onmessage = function (event) {
   if (typeof event.data === "object") {
-    receiveRuntime(event.data.wasm);
+    receiveRuntime(event.data);
     return;
   }
   if (handle) answer(event.data);

@@ -167,10 +167,10 @@ def test_changed_webassembly_on_a_later_visit_is_named(failing, base_url, change
     assert "30 seconds" not in text
 
 
-def test_a_file_the_snapshot_maker_cannot_have_stops_it_quietly(page, guard, base_url):
-    # The snapshot maker, started after a first visit's prediction, loads the runtime itself: a
-    # file that is not the build's by then makes no snapshot, says why in its mark, and the page,
-    # working already, shows no alert.
+def test_changed_webassembly_is_not_given_to_the_snapshot_maker(page, guard, base_url):
+    # After a first visit's prediction the page compiles pyodide.asm.wasm for the snapshot maker,
+    # which checks the file itself: bytes that compile but are not the file's make no snapshot,
+    # and the page, working already, shows no alert.
     asked = []
 
     def changed_after_the_first(route):

@@ -97,8 +97,8 @@ def first_prediction(page, url):
 
 def visit_thrice(browser, base, path, root, foreign):
     """A cold visit, a repeat visit and a third in one fresh context: (cold ms, repeat ms, longest
-    task cold, bytes, longest task repeat, third ms, longest task third). tenline compiles its
-    WebAssembly on the page from the second visit on, so only the third finds it compiled (site/app.js).
+    task cold, bytes, longest task repeat, third ms, longest task third). The third tells whether
+    a second visit left anything still to cache (tenline's should not: site/app.js).
     Both pages are left alone for BETWEEN_VISITS_MS before each return, as a reader would before
     coming back (browsers finish caching compiled code in the background), and tenline's waits
     until it has kept its start-up snapshot, as any later visit would find it."""

@@ -117,7 +117,7 @@ def write_integrity(out):
     """Give site/worker.js the list of py/'s files and the sha256 of every file it loads (py/ and
     the runtime), as subresource integrity strings, so the browser refuses a truncated or
     corrupted file and the page names it; and site/app.js those of worker.js, as it then is, and
-    of pyodide.asm.wasm, which the page compiles from the second visit on."""
+    of pyodide.asm.wasm, which the page compiles on a repeat visit."""
     files = sorted([*(out / "py").rglob("*.py*"), *(out / "site" / "vendor" / "pyodide").iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
     fill_constants(worker, worker, {

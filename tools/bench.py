@@ -2,10 +2,11 @@
 
 Loads the built site (_site/) from a loopback server in Debian's Chromium and prints:
 cold, repeat and third load to the first prediction (beside a plain-Pyodide reference page), the
-longest main-thread task while loading, the bytes a cold visit fetches, training time in the browser beside
-CPython running the same code (and the longest task while training), toggle-to-readout latency,
-JS heap growth over 1,000 slider moves, the time per frame while playing, a soak run (tools/soak.py:
-10,000 toggles and 1,000 setting changes) and Lighthouse's scores (tools/lighthouse.py).
+longest main-thread task while loading, the bytes a cold visit fetches, training time in the
+browser beside CPython running the same code (and the longest task while training),
+toggle-to-readout latency, JS heap growth over 1,000 slider moves, the time per frame while
+playing, a soak run (tools/soak.py: 10,000 toggles and 1,000 setting changes) and Lighthouse's
+scores (tools/lighthouse.py).
 Times are taken inside the page (performance.now() from navigation start or from the event), not by
 polling from Python. Medians over a few runs unless a row says otherwise; machines here are noisy.
 Every request to another origin is refused and counted. The exit status is 0 unless the page
@@ -95,10 +96,13 @@ def first_prediction(page, url):
     return at, longest_task(page, until=at)
 
 
+VISITS = ["cold load", "repeat visit", "third visit"]  # what visit_thrice measures, in order
+
+
 def visit_thrice(browser, base, path, root, foreign):
-    """A cold visit, a repeat visit and a third in one fresh context: (cold ms, repeat ms, longest
-    task cold, bytes, longest task repeat, third ms, longest task third). The third tells whether
-    a second visit left anything still to cache (tenline's should not: site/app.js).
+    """A cold visit, a repeat visit and a third in one fresh context: ({visit: (ms to the first
+    prediction, longest task)}, bytes of the cold visit). The third tells whether a second visit
+    left anything still to cache (tenline's should not: site/app.js).
     Both pages are left alone for BETWEEN_VISITS_MS before each return, as a reader would before
     coming back (browsers finish caching compiled code in the background), and tenline's waits
     until it has kept its start-up snapshot, as any later visit would find it."""
@@ -108,17 +112,15 @@ def visit_thrice(browser, base, path, root, foreign):
     page.add_init_script(PROBE)
     paths = []
     page.on("response", lambda r: paths.append(urlparse(r.url).path))
-    cold, longest = first_prediction(page, url)
+    measured = {VISITS[0]: first_prediction(page, url)}
     cold_bytes = transferred(root, paths)
-    later = []
-    for _ in range(2):
+    for visit in VISITS[1:]:
         page.wait_for_timeout(BETWEEN_VISITS_MS)
-        if path == "" and not later:  # the second visit restores it, and makes none
+        if path == "" and len(measured) == 1:  # the second visit restores it, and makes none
             wait_for_snapshot(page)
-        later.append(first_prediction(page, url))
+        measured[visit] = first_prediction(page, url)
     context.close()
-    (repeat, longest_repeat), (third, longest_third) = later
-    return cold, repeat, longest, cold_bytes, longest_repeat, third, longest_third
+    return measured, cold_bytes
 
 
 def transferred(root, paths):
@@ -135,7 +137,7 @@ def bench_loading(browser, base, root, foreign):
     for _ in range(RUNS):
         for name, path in (("tenline", ""), ("reference", "reference.html")):
             results[name].append(visit_thrice(browser, base, path, root, foreign))
-    return {name: list(zip(*runs)) for name, runs in results.items()}
+    return results
 
 
 def offline_repeat(browser, base, foreign):
@@ -243,18 +245,17 @@ def row(name, value):
 
 
 def report_loading(loads):
-    print(f"Loading to the first prediction: fresh context (no HTTP cache) per visit, {RUNS} "
+    print(f"Loading to the first prediction: a fresh context (no HTTP cache) visited thrice, {RUNS} "
           "interleaved runs;\nreference = plain Pyodide + NumPy + the seed, same vendored files")
-    for i, what in [(0, "cold load"), (1, "repeat visit (HTTP cache warm)"),
-                    (5, "third visit (code cache warm)"),
-                    (2, "longest main-thread task, cold load"), (4, "longest main-thread task, repeat"),
-                    (6, "longest main-thread task, third visit")]:
-        ours, ref = loads["tenline"][i], loads["reference"][i]
-        row(f"{what}, tenline", spread(ours))
-        ratio = f"   tenline/ref {median(ours) / median(ref):4.2f}×" if median(ref) else ""
-        row(f"{what}, reference", spread(ref) + ratio)
+    for i, measure in enumerate(["", "longest main-thread task, "]):
+        for visit in VISITS:
+            ours, ref = ([measured[visit][i] for measured, _ in loads[name]]
+                         for name in ("tenline", "reference"))
+            row(f"{measure}{visit}, tenline", spread(ours))
+            ratio = f"   tenline/ref {median(ours) / median(ref):4.2f}×" if median(ref) else ""
+            row(f"{measure}{visit}, reference", spread(ref) + ratio)
     for name in ("tenline", "reference"):
-        raw, zipped = loads[name][3][0]
+        raw, zipped = loads[name][0][1]
         row(f"bytes on a cold visit, {name}", f"{raw / 1e6:5.2f} MB raw  {zipped / 1e6:5.2f} MB gzip")
 
 

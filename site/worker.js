@@ -178,18 +178,32 @@ const PYTHON_OPTIONS = {
   checkAPIVersion: true,
 };
 
-// A later visit need not start CPython again. Once a first visit shows its first prediction, a
-// helper worker (this script, named SNAPSHOT_MAKER, started by the page) starts a bare CPython,
-// takes a snapshot of its memory and keeps it in IndexedDB; the next visit restores that instead.
-// NumPy is loaded after the restore either way: Pyodide 0.27 cannot snapshot its shared
-// libraries. A snapshot is used only if it was made from these very runtime files and options
-// and still has its own sha256; otherwise, or if it fails to restore, CPython starts afresh and a
-// new one is made.
+// A later visit need not start CPython and NumPy again. Once a first visit shows its first
+// prediction, a helper worker (this script, named SNAPSHOT_MAKER, started by the page) starts
+// CPython, loads NumPy, imports every module of it the page can use, takes a snapshot of its
+// memory and keeps it in IndexedDB; the next visit restores that instead. A snapshot is used only
+// if it was made from these very runtime files and options and still has its own sha256;
+// otherwise, or if it fails to restore, CPython starts afresh and a new one is made.
 const SNAPSHOT_MAKER = "tenline snapshot maker";  // the name site/app.js gives it
-const SNAPSHOT_OF = JSON.stringify([PYTHON_OPTIONS.env].concat(
-  ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"].map(function (name) {
-    return integrity(RUNTIME + name) || name;
-  })));
+const SNAPSHOT_OF = JSON.stringify([PYTHON_OPTIONS.env].concat(Object.keys(INTEGRITY).sort()
+  .filter(function (path) { return path.startsWith("site/vendor/"); })
+  .map(function (path) { return INTEGRITY[path]; })));
+
+// Every module the (trimmed) NumPy wheel holds, which is every one the page can import
+// (tools/keep.py): imported in the snapshot, none of them is ever looked for on a later visit,
+// whose file system has no NumPy.
+const IMPORT_NUMPY = `
+def import_numpy():
+    import importlib, pathlib, numpy
+    site = pathlib.Path(numpy.__file__).parent.parent
+    for path in sorted(site.glob("numpy/**/*")):
+        if path.suffix in (".pyc", ".so"):
+            *package, name = path.relative_to(site).parts
+            name = name.split(".")[0]
+            importlib.import_module(".".join(package + ([] if name == "__init__" else [name])))
+import_numpy()
+del import_numpy
+`;
 
 // One IndexedDB transaction on the store "snapshots"; resolves with the result of the request
 // `use` makes, once the transaction is complete.
@@ -214,28 +228,112 @@ function sha256(bytes) {
   });
 }
 
-// The kept snapshot's memory if it is for this runtime and sound; one that is not is forgotten.
+// The kept snapshot if it is for this runtime and sound; one that is not is forgotten.
 async function savedSnapshot() {
   const saved = await snapshots("readonly", function (store) { return store.get("python"); });
-  if (saved && saved.of === SNAPSHOT_OF && await sha256(saved.memory) === saved.sha256) {
-    return saved.memory;
-  }
+  if (saved && saved.of === SNAPSHOT_OF && await sound(saved)) return saved;
   if (saved) forgetSnapshot();
   return null;
+}
+
+async function sound(saved) {
+  const parts = [saved.memory].concat(saved.libraries.map(function (library) { return library.bytes; }));
+  const digests = await Promise.all(parts.map(sha256));
+  return digests.every(function (digest, i) {
+    return digest === (i ? saved.libraries[i - 1].sha256 : saved.sha256);
+  });
 }
 
 function forgetSnapshot() {
   snapshots("readwrite", function (store) { return store.delete("python"); }).catch(function () {});
 }
 
+// Pyodide 0.27 cannot snapshot shared libraries, and NumPy's are WebAssembly modules of their
+// own (memory at some address, functions at some place in the shared function table), which
+// the snapshot's memory points into. So the maker records where each one went, and its bytes;
+// a later visit loads each at those very places before the memory is restored over them. That
+// the table came out the same is checked (every symbol's address is compared) before it is used.
+function beforeRuntimeStarts(use) {
+  // Emscripten's preRun: the runtime is compiled but nothing has run, nothing is placed yet.
+  const create = self._createPyodideModule;
+  self._createPyodideModule = function (settings) {
+    settings.preRun.push(use);
+    return create(settings);
+  };
+}
+
+function recordLibraries(libraries) {
+  let loading = null;
+  const instantiate = WebAssembly.instantiate.bind(WebAssembly);
+  WebAssembly.instantiate = function (bytes, imports) {
+    if (loading) {
+      loading.memoryBase = imports.env.__memory_base;
+      loading.tableBase = imports.env.__table_base;
+      loading.bytes = bytes;
+    }
+    return instantiate(bytes, imports);
+  };
+  beforeRuntimeStarts(function (Module) {
+    libraries.Module = Module;
+    const load = Module.loadDynamicLibrary;
+    Module.loadDynamicLibrary = function (name, flags) {
+      loading = { name: name, global: Boolean(flags.global) };
+      libraries.push(loading);
+      return load.apply(this, arguments).finally(function () { loading = null; });
+    };
+  });
+}
+
 async function makeSnapshot() {
   await scriptsChecked;
   importScripts(RUNTIME + "pyodide.js");
-  const memory = (await loadPyodide(Object.assign({ _makeSnapshot: true }, PYTHON_OPTIONS)))
-    .makeMemorySnapshot();
-  const digest = await sha256(memory);
-  await snapshots("readwrite", function (store) {
-    return store.put({ of: SNAPSHOT_OF, sha256: digest, memory: memory }, "python");
+  importScripts(RUNTIME + "pyodide.asm.js");
+  const libraries = [];
+  recordLibraries(libraries);
+  const pyodide = await loadPyodide(Object.assign({ _makeSnapshot: true, packages: ["numpy"] },
+                                                  PYTHON_OPTIONS));
+  pyodide.runPython(IMPORT_NUMPY);
+  const symbols = {};
+  Object.entries(libraries.Module.GOT).forEach(function ([name, address]) { symbols[name] = address.value; });
+  for (const library of libraries) {
+    if (!library.bytes) throw new Error(library.name + " was loaded in a way this maker cannot replay");
+    library.sha256 = await sha256(library.bytes);
+  }
+  // Pyodide checks that its handles to JavaScript objects are those of a fresh start; the list
+  // of loaded packages is one of them. The restoring worker fills in its own.
+  Object.keys(pyodide.loadedPackages).forEach(function (name) { delete pyodide.loadedPackages[name]; });
+  const memory = pyodide.makeMemorySnapshot();
+  const saved = { of: SNAPSHOT_OF, sha256: await sha256(memory), memory: memory,
+                  libraries: libraries.slice(), symbols: symbols };
+  await snapshots("readwrite", function (store) { return store.put(saved, "python"); });
+}
+
+// Loads the snapshot's libraries where the maker had them, before the snapshot's memory is
+// restored (which overwrites what loading them wrote); a failure is kept in `problem`, to be
+// thrown once Pyodide is back (a preRun cannot make loadPyodide fail).
+function placeLibraries(Module, saved, problem) {
+  Module.addRunDependency("tenline: NumPy's libraries");
+  (async function () {
+    // Emscripten reads an already loaded library's places from its handle (struct dso): a
+    // scratch one at the top of the memory, which the restore overwrites.
+    const handle = Module.HEAPU8.length - 64;
+    for (const library of saved.libraries) {
+      if (Module.wasmTable.length > library.tableBase) throw new Error("the function table differs");
+      Module.HEAPU8.fill(0, handle, handle + 64);
+      Module.HEAP8[handle + 8] = 1;  // loaded: use the places below
+      Module.HEAPU32[(handle + 12) >> 2] = library.memoryBase;
+      Module.HEAPU32[(handle + 20) >> 2] = library.tableBase;
+      await Module.loadDynamicLibrary(library.name, {
+        loadAsync: true, nodelete: true, allowUndefined: true, global: library.global,
+        fs: { findObject: function () { return true; }, readFile: function () { return library.bytes; } },
+      }, library.global ? null : {}, handle);
+      delete Module.LDSO.loadedLibsByHandle[handle];
+    }
+    for (const [name, address] of Object.entries(saved.symbols)) {
+      if (Module.GOT[name] && Module.GOT[name].value !== address) throw new Error(name + " moved");
+    }
+  })().catch(function (error) { problem.error = error; }).finally(function () {
+    Module.removeRunDependency("tenline: NumPy's libraries");
   });
 }
 
@@ -249,20 +347,26 @@ function makeSnapshotNow() {
 }
 
 // CPython and NumPy, from the saved snapshot if there is a good one; the page is told which.
+let restoring = null;  // the snapshot being restored, and what went wrong placing its libraries
+
 async function startPython(snapshot) {
-  const options = Object.assign({ packages: ["numpy"] }, PYTHON_OPTIONS);
-  const memory = await snapshot;
-  if (memory) {
+  const saved = await snapshot;
+  if (saved) {
+    restoring = { saved: saved };
     try {
-      const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: memory }, options));
+      const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: saved.memory }, PYTHON_OPTIONS));
+      if (restoring.error) throw restoring.error;
+      pyodide.loadedPackages.numpy = "the start-up snapshot";
       report("started", { snapshot: true, compiledByPage: compiledByPage });
       return pyodide;
     } catch (error) {
       console.warn("tenline: the saved start-up snapshot did not restore; CPython starts afresh.", error);
       forgetSnapshot();
+    } finally {
+      restoring = null;
     }
   }
-  const pyodide = await loadPyodide(options);
+  const pyodide = await loadPyodide(Object.assign({ packages: ["numpy"] }, PYTHON_OPTIONS));
   report("started", { snapshot: false, compiledByPage: compiledByPage });
   snapshotWanted = true;
   return pyodide;
@@ -279,6 +383,10 @@ async function start() {
   sources.catch(function () {});  // reported already; awaited below
   await scriptsChecked;
   importScripts(RUNTIME + "pyodide.js");
+  importScripts(RUNTIME + "pyodide.asm.js");
+  beforeRuntimeStarts(function (Module) {
+    if (restoring) placeLibraries(Module, restoring.saved, restoring);
+  });
   const pyodide = await startPython(snapshot);
   if (!pyodide.loadedPackages.numpy) throw new Error("NumPy could not be loaded.");
   const files = await sources;

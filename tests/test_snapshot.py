@@ -27,6 +27,9 @@ SPOIL = f"""async how => {{ {SNAPSHOT_DB} {SHA256}
     saved.sha256 = await sha256(saved.memory);
   }}
   if (how === "another build's") saved.of = of.replace("sha256-", "sha256-0");
+  if (how === "with a damaged library") saved.libraries[0].bytes[100] ^= 1;
+  // Sound, but not where the snapshot's memory expects it: the restore must notice and give up.
+  if (how === "with a library placed elsewhere") saved.libraries[saved.libraries.length - 1].tableBase += 1;
   await asked(db, "readwrite", (store) => store.put(saved, "python"));
   db.close();
   return of;
@@ -57,7 +60,8 @@ def test_a_later_visit_restores_cpython_and_gives_cpythons_numbers(page, clean, 
     expect(page.get_by_role("alert")).to_be_empty()
 
 
-@pytest.mark.parametrize("how", ["damaged", "unrestorable", "another build's"])
+@pytest.mark.parametrize("how", ["damaged", "unrestorable", "another build's", "with a damaged library",
+                                 "with a library placed elsewhere"])
 def test_a_bad_snapshot_is_not_restored_and_a_good_one_replaces_it(page, guard, base_url, how):
     page.goto(base_url)
     settled_probability(page)

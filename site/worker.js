@@ -262,7 +262,9 @@ function beforeRuntimeStarts(use) {
   };
 }
 
-function recordLibraries(libraries) {
+// What the maker's runtime loads: each library, and the runtime (Emscripten's Module) itself.
+function recordLibraries() {
+  const record = { libraries: [], Module: null };
   let loading = null;
   const instantiate = WebAssembly.instantiate.bind(WebAssembly);
   WebAssembly.instantiate = function (bytes, imports) {
@@ -274,28 +276,28 @@ function recordLibraries(libraries) {
     return instantiate(bytes, imports);
   };
   beforeRuntimeStarts(function (Module) {
-    libraries.Module = Module;
+    record.Module = Module;
     const load = Module.loadDynamicLibrary;
     Module.loadDynamicLibrary = function (name, flags) {
       loading = { name: name, global: Boolean(flags.global) };
-      libraries.push(loading);
+      record.libraries.push(loading);
       return load.apply(this, arguments).finally(function () { loading = null; });
     };
   });
+  return record;
 }
 
 async function makeSnapshot() {
   await scriptsChecked;
   importScripts(RUNTIME + "pyodide.js");
   importScripts(RUNTIME + "pyodide.asm.js");
-  const libraries = [];
-  recordLibraries(libraries);
+  const loaded = recordLibraries();
   const pyodide = await loadPyodide(Object.assign({ _makeSnapshot: true, packages: ["numpy"] },
                                                   PYTHON_OPTIONS));
   pyodide.runPython(IMPORT_NUMPY);
   const symbols = {};
-  Object.entries(libraries.Module.GOT).forEach(function ([name, address]) { symbols[name] = address.value; });
-  for (const library of libraries) {
+  Object.entries(loaded.Module.GOT).forEach(function ([name, address]) { symbols[name] = address.value; });
+  for (const library of loaded.libraries) {
     if (!library.bytes) throw new Error(library.name + " was loaded in a way this maker cannot replay");
     library.sha256 = await sha256(library.bytes);
   }
@@ -304,7 +306,7 @@ async function makeSnapshot() {
   Object.keys(pyodide.loadedPackages).forEach(function (name) { delete pyodide.loadedPackages[name]; });
   const memory = pyodide.makeMemorySnapshot();
   const saved = { of: SNAPSHOT_OF, sha256: await sha256(memory), memory: memory,
-                  libraries: libraries.slice(), symbols: symbols };
+                  libraries: loaded.libraries, symbols: symbols };
   await snapshots("readwrite", function (store) { return store.put(saved, "python"); });
 }
 

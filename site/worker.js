@@ -182,7 +182,7 @@ const PYTHON_OPTIONS = {
 // prediction, a helper worker (this script, named SNAPSHOT_MAKER, started by the page) starts
 // CPython, loads NumPy, imports every module of it the page can use, takes a snapshot of its
 // memory and keeps it in IndexedDB; the next visit restores that instead. A snapshot is used only
-// if it was made from these very runtime files and options and still has its own sha256;
+// if it was made from these very runtime files and options and still has its own sha256s;
 // otherwise, or if it fails to restore, CPython starts afresh and a new one is made.
 const SNAPSHOT_MAKER = "tenline snapshot maker";  // the name site/app.js gives it
 const SNAPSHOT_OF = JSON.stringify([PYTHON_OPTIONS.env].concat(Object.keys(INTEGRITY).sort()
@@ -236,12 +236,13 @@ async function savedSnapshot() {
   return null;
 }
 
+// Whether the memory and every library still have the sha256 kept with them.
 async function sound(saved) {
-  const parts = [saved.memory].concat(saved.libraries.map(function (library) { return library.bytes; }));
-  const digests = await Promise.all(parts.map(sha256));
-  return digests.every(function (digest, i) {
-    return digest === (i ? saved.libraries[i - 1].sha256 : saved.sha256);
-  });
+  const kept = [[saved.memory, saved.sha256]].concat(saved.libraries.map(function (library) {
+    return [library.bytes, library.sha256];
+  }));
+  const digests = await Promise.all(kept.map(function ([bytes]) { return sha256(bytes); }));
+  return digests.every(function (digest, i) { return digest === kept[i][1]; });
 }
 
 function forgetSnapshot() {

@@ -228,12 +228,28 @@ function sha256(bytes) {
   });
 }
 
-// The kept snapshot if it is for this runtime and sound; one that is not is forgotten.
+// The kept snapshot if it is for this runtime (one that is not is forgotten), with its bytes
+// read, and `sound`: a promise of whether they still have their sha256s, which placeLibraries()
+// awaits before anything is placed or restored.
 async function savedSnapshot() {
   const saved = await snapshots("readonly", function (store) { return store.get("python"); });
-  if (saved && saved.of === SNAPSHOT_OF && await sound(saved)) return saved;
-  if (saved) forgetSnapshot();
-  return null;
+  if (!saved) return null;
+  if (saved.of !== SNAPSHOT_OF) {
+    forgetSnapshot();
+    return null;
+  }
+  // Kept as Blobs, which IndexedDB keeps as files of their own: 37 MB of ArrayBuffers would be
+  // copied out of the database's own format, on this thread, as the record is read.
+  const [memory, ...libraries] = await Promise.all([saved.memory].concat(saved.libraries.map(
+    function (library) { return library.bytes; })).map(bytesOf));
+  saved.memory = memory;
+  saved.libraries.forEach(function (library, i) { library.bytes = libraries[i]; });
+  saved.sound = sound(saved);
+  return saved;
+}
+
+function bytesOf(blob) {
+  return blob.arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
 }
 
 // Whether the memory and every library still have the sha256 kept with them.
@@ -306,17 +322,22 @@ async function makeSnapshot() {
   // of loaded packages is one of them. The restoring worker fills in its own.
   Object.keys(pyodide.loadedPackages).forEach(function (name) { delete pyodide.loadedPackages[name]; });
   const memory = pyodide.makeMemorySnapshot();
-  const saved = { of: SNAPSHOT_OF, sha256: await sha256(memory), memory: memory,
+  loaded.libraries.forEach(function (library) { library.bytes = new Blob([library.bytes]); });
+  const saved = { of: SNAPSHOT_OF, sha256: await sha256(memory), memory: new Blob([memory]),
                   libraries: loaded.libraries, symbols: symbols };
   await snapshots("readwrite", function (store) { return store.put(saved, "python"); });
 }
 
-// Loads the snapshot's libraries where the maker had them, before the snapshot's memory is
-// restored (which overwrites what loading them wrote); a failure is kept in `problem`, to be
-// thrown once Pyodide is back (a preRun cannot make loadPyodide fail).
+// Once the snapshot proves sound, loads its libraries where the maker had them, before its
+// memory is restored (which overwrites what loading them wrote); a failure is kept in `problem`,
+// to be thrown once Pyodide is back (a preRun cannot make loadPyodide fail).
 function placeLibraries(Module, saved, problem) {
   Module.addRunDependency("tenline: NumPy's libraries");
   (async function () {
+    if (!await saved.sound) {
+      saved.memory.fill(0, 0, 4);  // no snapshot's magic number: Pyodide will not restore it
+      throw new Error("the snapshot is damaged (it does not match its sha256s)");
+    }
     // Emscripten reads an already loaded library's places from its handle (struct dso): a
     // scratch one at the top of the memory, which the restore overwrites.
     const handle = Module.HEAPU8.length - 64;
@@ -363,7 +384,8 @@ async function startPython(snapshot) {
       report("started", { snapshot: true, compiledByPage: compiledByPage });
       return pyodide;
     } catch (error) {
-      console.warn("tenline: the saved start-up snapshot did not restore; CPython starts afresh.", error);
+      console.warn("tenline: the saved start-up snapshot did not restore; CPython starts afresh.",
+                   restoring.error || error);
       forgetSnapshot();
     } finally {
       restoring = null;

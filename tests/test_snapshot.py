@@ -14,6 +14,7 @@ from pageutil import bit_box, settled_probability
 SHA256 = """
 const sha256 = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
                                            (b) => b.toString(16).padStart(2, "0")).join("");
+const bytesOf = async (blob) => new Uint8Array(await blob.arrayBuffer());
 """
 
 # Spoils the kept snapshot in place, as named; returns the runtime it was made for.
@@ -21,13 +22,17 @@ SPOIL = f"""async how => {{ {SNAPSHOT_DB} {SHA256}
   const db = await opened();
   const saved = await asked(db, "readonly", (store) => store.get("python"));
   const of = saved.of;
-  if (how === "damaged") saved.memory[saved.memory.length >> 1] ^= 1;
+  const memory = await bytesOf(saved.memory);
+  const library = await bytesOf(saved.libraries[0].bytes);
+  if (how === "damaged") memory[memory.length >> 1] ^= 1;
   if (how === "unrestorable") {{  // its checksum matches, but it is no snapshot
-    saved.memory.fill(0, 0, 64);
-    saved.sha256 = await sha256(saved.memory);
+    memory.fill(0, 0, 64);
+    saved.sha256 = await sha256(memory);
   }}
   if (how === "another build's") saved.of = of.replace("sha256-", "sha256-0");
-  if (how === "with a damaged library") saved.libraries[0].bytes[100] ^= 1;
+  if (how === "with a damaged library") library[100] ^= 1;
+  saved.memory = new Blob([memory]);
+  saved.libraries[0].bytes = new Blob([library]);
   // Sound, but not where the snapshot's memory expects it: the restore must notice and give up.
   if (how === "with a library placed elsewhere") saved.libraries[saved.libraries.length - 1].tableBase += 1;
   await asked(db, "readwrite", (store) => store.put(saved, "python"));
@@ -40,7 +45,7 @@ SOUND_FOR = f"""async of => {{ {SNAPSHOT_DB} {SHA256}
   const db = await opened();
   const saved = await asked(db, "readonly", (store) => store.get("python"));
   db.close();
-  return saved.of === of && await sha256(saved.memory) === saved.sha256;
+  return saved.of === of && await sha256(await bytesOf(saved.memory)) === saved.sha256;
 }}"""
 
 

@@ -54,6 +54,32 @@ def test_training_is_deterministic():
     assert not np.array_equal(a[0], c[0])
 
 
+def sigmoid(x):
+    return 1 / (1 + exp(-x))
+
+
+@pytest.mark.parametrize("rate", [0.5, 1.0, 3.0])
+def test_an_update_adds_rate_times_each_adjustment(rate):
+    # Written out here as backpropagation is on paper; update() skips multiplying by a rate of 1.
+    X, y = model.training_arrays(model.SEED_ROWS)
+    (w,) = model.initial_weights(1)
+    out = sigmoid(X @ w)
+    expected = w + rate * (X.T @ ((y - out) * out * (1 - out)))
+    weights = [w.copy()]
+    assert np.array_equal(model.update(weights, X, y, rate), out)
+    assert np.array_equal(weights[0], expected)
+
+    w1, w2 = model.initial_weights(1, hidden=4)
+    h = sigmoid(X @ w1)
+    out = sigmoid(h @ w2)
+    d2 = (y - out) * out * (1 - out)
+    d1 = (d2 @ w2.T) * h * (1 - h)
+    weights = [w1.copy(), w2.copy()]
+    model.update(weights, X, y, rate)
+    assert np.array_equal(weights[0], w1 + rate * (X.T @ d1))
+    assert np.array_equal(weights[1], w2 + rate * (h.T @ d2))
+
+
 def test_training_arrays_keep_row_order():
     X, y = model.training_arrays(model.SEED_ROWS)
     assert X.dtype == np.float64 and y.dtype == np.float64

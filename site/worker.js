@@ -215,7 +215,14 @@ function snapshots(mode, use) {
     opening.onsuccess = function () {
       const db = opening.result;
       const transaction = db.transaction("snapshots", mode);
-      const request = use(transaction.objectStore("snapshots"));
+      let request;
+      try {
+        request = use(transaction.objectStore("snapshots"));
+      } catch (error) {  // a value the store refuses at once
+        db.close();
+        reject(error);
+        return;
+      }
       transaction.oncomplete = function () { db.close(); resolve(request.result); };
       transaction.onabort = function () { db.close(); reject(transaction.error); };
     };
@@ -238,8 +245,6 @@ async function savedSnapshot() {
     forgetSnapshot();
     return null;
   }
-  // Kept as Blobs, which IndexedDB keeps as files of their own: 37 MB of ArrayBuffers would be
-  // copied out of the database's own format, on this thread, as the record is read.
   const [memory, ...libraries] = await Promise.all([saved.memory].concat(saved.libraries.map(
     function (library) { return library.bytes; })).map(bytesOf));
   saved.memory = memory;
@@ -248,8 +253,10 @@ async function savedSnapshot() {
   return saved;
 }
 
-function bytesOf(blob) {
-  return blob.arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+// A part of the snapshot as kept (see keepSnapshot), as bytes.
+function bytesOf(part) {
+  if (!(part instanceof Blob)) return Promise.resolve(part);
+  return part.arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
 }
 
 // Whether the memory and every library still have the sha256 kept with them.
@@ -322,10 +329,26 @@ async function makeSnapshot() {
   // of loaded packages is one of them. The restoring worker fills in its own.
   Object.keys(pyodide.loadedPackages).forEach(function (name) { delete pyodide.loadedPackages[name]; });
   const memory = pyodide.makeMemorySnapshot();
-  loaded.libraries.forEach(function (library) { library.bytes = new Blob([library.bytes]); });
-  const saved = { of: SNAPSHOT_OF, sha256: await sha256(memory), memory: new Blob([memory]),
-                  libraries: loaded.libraries, symbols: symbols };
-  await snapshots("readwrite", function (store) { return store.put(saved, "python"); });
+  await keepSnapshot({ of: SNAPSHOT_OF, sha256: await sha256(memory), memory: memory,
+                       libraries: loaded.libraries, symbols: symbols });
+}
+
+// The memory and the libraries are kept as Blobs, which IndexedDB stores as files of their own:
+// as ArrayBuffers, 37 MB would be copied out of the record, on the restoring worker's thread, as
+// it is read. Where Blobs cannot be stored (WebKit's private and ephemeral sessions: "Error
+// preparing Blob/File data"), the bytes themselves are kept.
+async function keepSnapshot(saved) {
+  const asBlobs = Object.assign({}, saved, {
+    memory: new Blob([saved.memory]),
+    libraries: saved.libraries.map(function (library) {
+      return Object.assign({}, library, { bytes: new Blob([library.bytes]) });
+    }),
+  });
+  try {
+    await snapshots("readwrite", function (store) { return store.put(asBlobs, "python"); });
+  } catch (error) {
+    await snapshots("readwrite", function (store) { return store.put(saved, "python"); });
+  }
 }
 
 // Once the snapshot proves sound, loads its libraries where the maker had them, before its

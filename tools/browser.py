@@ -77,7 +77,7 @@ STORED_SNAPSHOT = f"""async () => {{ {SNAPSHOT_DB}
   const db = await opened();
   const saved = await asked(db, "readonly", (store) => store.get("python"));
   db.close();
-  return saved ? saved.memory.size : 0;
+  return saved ? saved.memory.size ?? saved.memory.byteLength : 0;
 }}"""
 
 

@@ -235,22 +235,20 @@ function sha256(bytes) {
   });
 }
 
-// The kept snapshot if it is for this runtime (one that is not is forgotten), with its bytes
-// read, and `sound`: a promise of whether they still have their sha256s, which placeLibraries()
-// awaits before anything is placed or restored.
+// The kept snapshot, its parts read, if it is for this runtime and sound; one that is not is
+// forgotten.
 async function savedSnapshot() {
   const saved = await snapshots("readonly", function (store) { return store.get("python"); });
   if (!saved) return null;
-  if (saved.of !== SNAPSHOT_OF) {
-    forgetSnapshot();
-    return null;
+  if (saved.of === SNAPSHOT_OF) {
+    const [memory, ...libraries] = await Promise.all([saved.memory].concat(saved.libraries.map(
+      function (library) { return library.bytes; })).map(bytesOf));
+    saved.memory = memory;
+    saved.libraries.forEach(function (library, i) { library.bytes = libraries[i]; });
+    if (await sound(saved)) return saved;
   }
-  const [memory, ...libraries] = await Promise.all([saved.memory].concat(saved.libraries.map(
-    function (library) { return library.bytes; })).map(bytesOf));
-  saved.memory = memory;
-  saved.libraries.forEach(function (library, i) { library.bytes = libraries[i]; });
-  saved.sound = sound(saved);
-  return saved;
+  forgetSnapshot();
+  return null;
 }
 
 // A part of the snapshot as kept (see keepSnapshot), as bytes.
@@ -351,16 +349,12 @@ async function keepSnapshot(saved) {
   }
 }
 
-// Once the snapshot proves sound, loads its libraries where the maker had them, before its
-// memory is restored (which overwrites what loading them wrote); a failure is kept in `problem`,
-// to be thrown once Pyodide is back (a preRun cannot make loadPyodide fail).
+// Loads the snapshot's libraries where the maker had them, before the snapshot's memory is
+// restored (which overwrites what loading them wrote); a failure is kept in `problem`, to be
+// thrown once Pyodide is back (a preRun cannot make loadPyodide fail).
 function placeLibraries(Module, saved, problem) {
   Module.addRunDependency("tenline: NumPy's libraries");
   (async function () {
-    if (!await saved.sound) {
-      saved.memory.fill(0, 0, 4);  // no snapshot's magic number: Pyodide will not restore it
-      throw new Error("the snapshot is damaged (it does not match its sha256s)");
-    }
     // Emscripten reads an already loaded library's places from its handle (struct dso): a
     // scratch one at the top of the memory, which the restore overwrites.
     const handle = Module.HEAPU8.length - 64;

@@ -59,20 +59,34 @@ function makeSnapshot(script) {
 const WASM = new URL("vendor/pyodide/pyodide.asm.wasm", import.meta.url);
 // Its sha256, written by tools/build.py; kept in localStorage once the page has compiled it.
 const WASM_INTEGRITY = "";
+// NumPy's core library (_multiarray_umath) is compiled here too, for the same reason: compiled in
+// the worker, the first training after a restore ran its hottest code unoptimized. The build
+// serves it beside the wheel that holds it, and writes its sha256 here.
+const NUMPY_CORE = new URL("vendor/pyodide/_multiarray_umath.wasm", import.meta.url);
+const NUMPY_CORE_INTEGRITY = "";
 const COMPILED_BEFORE = "tenline:wasm-compiled";
 let compiling = null;
 
-// {wasm: the module or null, checked: whether the page checked its bytes}
+// {wasm: the module or null, checked: whether the page checked its bytes, numpyCore: NumPy's
+// core library compiled, where the page checked its bytes}
 function compileRuntime(check) {
-  compiling ||= fetch(WASM).then((response) => Promise.all([
+  compiling ||= Promise.all([compiled(WASM, WASM_INTEGRITY, check),
+                             compiled(NUMPY_CORE, NUMPY_CORE_INTEGRITY, check).catch(() => ({}))])
+    .then(([runtime, numpyCore]) => {
+      remember(COMPILED_BEFORE, WASM_INTEGRITY);
+      return { wasm: runtime.module, checked: runtime.checked,
+               numpyCore: numpyCore.checked ? numpyCore.module : null };
+    }, () => ({ wasm: null }));
+  return compiling;
+}
+
+// {module, checked: whether its bytes have the sha256 `integrity`, if asked to check}
+function compiled(url, integrity, check) {
+  return fetch(url).then((response) => Promise.all([
     WebAssembly.compileStreaming(response),
     check && response.clone().arrayBuffer().then((bytes) => crypto.subtle.digest("SHA-256", bytes))
-      .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === WASM_INTEGRITY),
-  ])).then(([wasm, checked]) => {
-    remember(COMPILED_BEFORE, WASM_INTEGRITY);
-    return { wasm, checked };
-  }, () => ({ wasm: null }));
-  return compiling;
+      .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === integrity),
+  ])).then(([module, checked]) => ({ module, checked }));
 }
 
 function remember(key, value) {
@@ -189,7 +203,8 @@ function start() {
       // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not,
       // with WebAssembly compiled on the page or not.
       performance.mark("tenline:python-started",
-                       { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage } });
+                       { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage,
+                                   numpyCompiledByPage: Boolean(data.numpyCompiledByPage) } });
     }
     else if (data.kind === "make-snapshot") makeSnapshot(script);
     else if (data.kind === "loading") pending.add(data.file);

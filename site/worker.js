@@ -126,6 +126,20 @@ WebAssembly.instantiateStreaming = async function (source, imports) {
   return { module: answer, instance: await WebAssembly.instantiate(answer, imports) };
 };
 
+// NumPy's core library also comes compiled from the page, where it checked the bytes (site/app.js
+// tells why). placeLibraries() has it used in place of compiling the snapshot's copy of the same
+// file: Emscripten's WebAssembly.instantiate() of those bytes is answered with that module.
+let numpyCore = null;
+let numpyCompiledByPage = false;  // told to the page with "started", like compiledByPage
+const precompiled = new Map();  // library bytes -> the module the page compiled from that file
+const instantiate = WebAssembly.instantiate.bind(WebAssembly);
+WebAssembly.instantiate = function (source, imports) {
+  const module = precompiled.get(source);
+  if (!module) return instantiate(source, imports);
+  numpyCompiledByPage = true;
+  return instantiate(module, imports).then(function (instance) { return { module: module, instance: instance }; });
+};
+
 const nativeImportScripts = self.importScripts.bind(self);
 self.importScripts = function (url) {
   if (integrity(url) && !checkedScripts.has(href(url))) throw fail(notLoaded(url, "it was not checked"));
@@ -145,6 +159,7 @@ function answer(message) {
 }
 self.onmessage = function (event) {
   if (typeof event.data === "object") {
+    numpyCore = event.data.numpyCore || null;
     receiveRuntime(event.data);
     return;
   }
@@ -364,6 +379,7 @@ function placeLibraries(Module, saved, problem) {
       Module.HEAP8[handle + 8] = 1;  // loaded: use the places below
       Module.HEAPU32[(handle + 12) >> 2] = library.memoryBase;
       Module.HEAPU32[(handle + 20) >> 2] = library.tableBase;
+      if (numpyCore && fileName(library.name).startsWith("_multiarray_umath.")) precompiled.set(library.bytes, numpyCore);
       await Module.loadDynamicLibrary(library.name, {
         loadAsync: true, nodelete: true, allowUndefined: true, global: library.global,
         fs: { findObject: function () { return true; }, readFile: function () { return library.bytes; } },
@@ -398,7 +414,7 @@ async function startPython(snapshot) {
       const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: saved.memory }, PYTHON_OPTIONS));
       if (restoring.error) throw restoring.error;
       pyodide.loadedPackages.numpy = "the start-up snapshot";
-      report("started", { snapshot: true, compiledByPage: compiledByPage });
+      report("started", { snapshot: true, compiledByPage: compiledByPage, numpyCompiledByPage: numpyCompiledByPage });
       return pyodide;
     } catch (error) {
       console.warn("tenline: the saved start-up snapshot did not restore; CPython starts afresh.",

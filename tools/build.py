@@ -19,11 +19,16 @@ import hashlib
 import json
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ["index.html", "sw.js", "robots.txt", "py", "site"]
 NOT_SHIPPED = ["pyodide.mjs"]  # the ES-module loader: the worker uses the classic pyodide.js
+# NumPy's core library, also served as a file of its own: the page compiles it, as it compiles
+# pyodide.asm.wasm, so that Chromium keeps its compiled code for a repeat visit (site/app.js).
+NUMPY_CORE = "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so"
+NUMPY_CORE_SERVED = "_multiarray_umath.wasm"  # .wasm: served as application/wasm, as compiling needs
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
 MANIFEST = ROOT / "vendor.lock.json"
 KEPT = ROOT / "runtime-modules.json"
@@ -92,6 +97,8 @@ def build(out, record=False, trim=True):
     lock["packages"] = {name: package for name, package in lock["packages"].items()
                         if (runtime / package["file_name"]).exists()}
     (runtime / "pyodide-lock.json").write_text(json.dumps(lock))
+    with zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"]) as wheel:
+        (runtime / NUMPY_CORE_SERVED).write_bytes(wheel.read(NUMPY_CORE))
     write_integrity(out)
     write_service_worker(out)
     print(f"build: site assembled in {out}")
@@ -117,7 +124,7 @@ def write_integrity(out):
     """Give site/worker.js the list of py/'s files and the sha256 of every file it loads (py/ and
     the runtime), as subresource integrity strings, so the browser refuses a truncated or
     corrupted file and the page names it; and site/app.js those of worker.js, as it then is, and
-    of pyodide.asm.wasm, which the page compiles on a repeat visit."""
+    of pyodide.asm.wasm and NumPy's core library, which the page compiles on a repeat visit."""
     files = sorted([*(out / "py").rglob("*.py*"), *(out / "site" / "vendor" / "pyodide").iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
     fill_constants(worker, worker, {
@@ -125,7 +132,9 @@ def write_integrity(out):
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in files
                                  if path.is_relative_to(out / "py")]})
     fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker),
-                              'const WASM_INTEGRITY = "";': sri(out / "site/vendor/pyodide/pyodide.asm.wasm")})
+                              'const WASM_INTEGRITY = "";': sri(out / "site/vendor/pyodide/pyodide.asm.wasm"),
+                              'const NUMPY_CORE_INTEGRITY = "";':
+                                  sri(out / "site/vendor/pyodide" / NUMPY_CORE_SERVED)})
 
 
 def write_service_worker(out):

@@ -204,7 +204,7 @@ function start() {
       // with WebAssembly compiled on the page or not.
       performance.mark("tenline:python-started",
                        { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage,
-                                   numpyCompiledByPage: Boolean(data.numpyCompiledByPage) } });
+                                   numpyCompiledByPage: data.numpyCompiledByPage } });
     }
     else if (data.kind === "make-snapshot") makeSnapshot(script);
     else if (data.kind === "loading") pending.add(data.file);

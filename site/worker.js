@@ -136,6 +136,7 @@ const instantiate = WebAssembly.instantiate.bind(WebAssembly);
 WebAssembly.instantiate = function (source, imports) {
   const module = precompiled.get(source);
   if (!module) return instantiate(source, imports);
+  precompiled.delete(source);  // used once: the bytes need not be kept alive
   numpyCompiledByPage = true;
   return instantiate(module, imports).then(function (instance) { return { module: module, instance: instance }; });
 };
@@ -425,7 +426,7 @@ async function startPython(snapshot) {
     }
   }
   const pyodide = await loadPyodide(Object.assign({ packages: ["numpy"] }, PYTHON_OPTIONS));
-  report("started", { snapshot: false, compiledByPage: compiledByPage });
+  report("started", { snapshot: false, compiledByPage: compiledByPage, numpyCompiledByPage: numpyCompiledByPage });
   snapshotWanted = true;
   return pyodide;
 }

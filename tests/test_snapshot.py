@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 import model
-from browser import (COMPILED_BY_PAGE, NUMPY_COMPILED_BY_PAGE, SNAPSHOT_DB, STARTED_FROM_SNAPSHOT, STORED_SNAPSHOT,
-                     wait_for_snapshot)
+from browser import (COMPILED_BY_PAGE, NUMPY_COMPILED_BY_PAGE, SNAPSHOT_DB, STARTED_FROM_SNAPSHOT,
+                     STORED_SNAPSHOT, wait_for_snapshot)
 from pageutil import bit_box, settled_probability
 
 SHA256 = """

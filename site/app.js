@@ -56,14 +56,14 @@ function makeSnapshot(script) {
 // page checks them itself (fastest); for the snapshot maker, while the reader may be using the
 // page, the maker checks the file itself instead, so that hashing 10 MB never blocks the page. If
 // the page cannot compile (a host's policy, an old browser), the worker compiles its own.
-const WASM = new URL("vendor/pyodide/pyodide.asm.wasm", import.meta.url);
+const RUNTIME = new URL("vendor/pyodide/", import.meta.url);
+const WASM = new URL("pyodide.asm.wasm", RUNTIME);
 // Its sha256, written by tools/build.py; kept in localStorage once the page has compiled it.
 const WASM_INTEGRITY = "";
 // NumPy's core library (_multiarray_umath) is compiled here too, for the same reason: compiled in
 // the worker, the first training after a restore ran its hottest code unoptimized. The build
-// serves it beside the wheel that holds it, and writes its sha256 here.
-const NUMPY_CORE = new URL("vendor/pyodide/_multiarray_umath.wasm", import.meta.url);
-const NUMPY_CORE_INTEGRITY = "";
+// serves it beside NumPy's wheel, and writes its file name and sha256 here.
+const NUMPY_CORE = {};
 const COMPILED_BEFORE = "tenline:wasm-compiled";
 let compiling = null;
 
@@ -71,7 +71,8 @@ let compiling = null;
 // core library compiled, where the page checked its bytes}
 function compileRuntime(check) {
   compiling ||= Promise.all([compiled(WASM, WASM_INTEGRITY, check),
-                             compiled(NUMPY_CORE, NUMPY_CORE_INTEGRITY, check).catch(() => ({}))])
+                             compiled(new URL(NUMPY_CORE.file, RUNTIME), NUMPY_CORE.integrity, check)
+                               .catch(() => ({}))])
     .then(([runtime, numpyCore]) => {
       remember(COMPILED_BEFORE, WASM_INTEGRITY);
       return { wasm: runtime.module, checked: runtime.checked,

@@ -194,6 +194,25 @@ const PYTHON_OPTIONS = {
   checkAPIVersion: true,
 };
 
+// NumPy's core library is served beside NumPy's wheel, not in it (tools/derive_runtime.py tells
+// why): {file: its name in RUNTIME, path: where the wheel would have put it}, from tools/build.py.
+const NUMPY_CORE = {};
+
+// CPython started afresh, with NumPy loaded but not imported. NumPy's core library, fetched
+// meanwhile, is put where the wheel would have put it and loaded as Pyodide loads a wheel's
+// libraries, so that the import finds it loaded (and the snapshot maker records it as one).
+async function startAfresh(options) {
+  const numpyCore = checkedFetch(RUNTIME + NUMPY_CORE.file).then(function (response) {
+    return response.arrayBuffer();
+  });
+  numpyCore.catch(function () {});  // reported already; awaited below
+  const pyodide = await loadPyodide(Object.assign({ packages: ["numpy"] }, options, PYTHON_OPTIONS));
+  const path = pyodide._api.sitepackages + "/" + NUMPY_CORE.path;
+  pyodide.FS.writeFile(path, new Uint8Array(await numpyCore));
+  await pyodide._api.loadDynlib(path, false);
+  return pyodide;
+}
+
 // A later visit need not start CPython and NumPy again. Once a first visit shows its first
 // prediction, a helper worker (this script, named SNAPSHOT_MAKER, started by the page) starts
 // CPython, loads NumPy, imports every module of it the page can use, takes a snapshot of its
@@ -330,8 +349,7 @@ async function makeSnapshot() {
   importScripts(RUNTIME + "pyodide.js");
   importScripts(RUNTIME + "pyodide.asm.js");
   const loaded = recordLibraries();
-  const pyodide = await loadPyodide(Object.assign({ _makeSnapshot: true, packages: ["numpy"] },
-                                                  PYTHON_OPTIONS));
+  const pyodide = await startAfresh({ _makeSnapshot: true });
   pyodide.runPython(IMPORT_NUMPY);
   const symbols = {};
   Object.entries(loaded.Module.GOT).forEach(function ([name, address]) { symbols[name] = address.value; });
@@ -425,7 +443,7 @@ async function startPython(snapshot) {
       restoring = null;
     }
   }
-  const pyodide = await loadPyodide(Object.assign({ packages: ["numpy"] }, PYTHON_OPTIONS));
+  const pyodide = await startAfresh({});
   report("started", { snapshot: false, compiledByPage: compiledByPage, numpyCompiledByPage: numpyCompiledByPage });
   snapshotWanted = true;
   return pyodide;

@@ -29,6 +29,7 @@ RUNTIME = {
     "pyodide-lock.json": "site/vendor/pyodide/pyodide-lock.json",
     "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl":
         "site/vendor/pyodide/numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+    "_multiarray_umath.wasm": "site/vendor/pyodide/_multiarray_umath.wasm",  # NumPy's, beside the wheel
     "main.py": "py/main.py",
     "model.py": "py/model.py",
 }

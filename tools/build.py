@@ -4,8 +4,10 @@ The site is what a static host serves: index.html, py/ and site/ with the vendor
 except that the standard library and NumPy are replaced by derived copies with precompiled
 bytecode (tools/derive.mjs, run by Pyodide itself under node), so the browser skips compiling
 them, and with only the modules the page imports (runtime-modules.json, computed by
-tools/keep.py), so it downloads less. site/worker.js gets each file's sha256 to check. The derivation is reproducible: its outputs must have the
-sha256 recorded under "derived" in vendor.lock.json, and the lock file the page serves carries
+tools/keep.py), so it downloads less; NumPy's core library is served beside the wheel, not in it
+(tools/derive_runtime.py tells why). site/worker.js gets each file's sha256 to check. The
+derivation is reproducible: its outputs must have the sha256 recorded under "derived" in
+vendor.lock.json, and the lock file the page serves carries
 the derived wheel's hash (Pyodide checks it). `py/` stays source, since the page shows it, with
 its bytecode beside it in py/__pycache__/ (checked against the source's hash at import).
 
@@ -19,16 +21,13 @@ import hashlib
 import json
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
+
+from derive_runtime import APART
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ["index.html", "sw.js", "robots.txt", "py", "site"]
 NOT_SHIPPED = ["pyodide.mjs"]  # the ES-module loader: the worker uses the classic pyodide.js
-# NumPy's core library, also served as a file of its own: the page compiles it, as it compiles
-# pyodide.asm.wasm, so that Chromium keeps its compiled code for a repeat visit (site/app.js).
-NUMPY_CORE = "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so"
-NUMPY_CORE_SERVED = "_multiarray_umath.wasm"  # .wasm: served as application/wasm, as compiling needs
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
 MANIFEST = ROOT / "vendor.lock.json"
 KEPT = ROOT / "runtime-modules.json"
@@ -97,8 +96,6 @@ def build(out, record=False, trim=True):
     lock["packages"] = {name: package for name, package in lock["packages"].items()
                         if (runtime / package["file_name"]).exists()}
     (runtime / "pyodide-lock.json").write_text(json.dumps(lock))
-    with zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"]) as wheel:
-        (runtime / NUMPY_CORE_SERVED).write_bytes(wheel.read(NUMPY_CORE))
     write_integrity(out)
     write_service_worker(out)
     print(f"build: site assembled in {out}")
@@ -121,20 +118,24 @@ def fill_constants(template, target, values):
 
 
 def write_integrity(out):
-    """Give site/worker.js the list of py/'s files and the sha256 of every file it loads (py/ and
-    the runtime), as subresource integrity strings, so the browser refuses a truncated or
+    """Give site/worker.js the list of py/'s files, where NumPy's core library (served apart)
+    belongs, and the sha256 of every file it loads (py/ and the runtime), as subresource
+    integrity strings, so the browser refuses a truncated or
     corrupted file and the page names it; and site/app.js those of worker.js, as it then is, and
     of pyodide.asm.wasm and NumPy's core library, which the page compiles on a repeat visit."""
-    files = sorted([*(out / "py").rglob("*.py*"), *(out / "site" / "vendor" / "pyodide").iterdir()])
+    runtime = out / "site" / "vendor" / "pyodide"
+    files = sorted([*(out / "py").rglob("*.py*"), *runtime.iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
+    ((numpy_core, numpy_core_served),) = APART.items()
     fill_constants(worker, worker, {
         "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path) for path in files},
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in files
-                                 if path.is_relative_to(out / "py")]})
+                                 if path.is_relative_to(out / "py")],
+        "const NUMPY_CORE = {};": {"file": numpy_core_served, "path": numpy_core}})
     fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker),
-                              'const WASM_INTEGRITY = "";': sri(out / "site/vendor/pyodide/pyodide.asm.wasm"),
-                              'const NUMPY_CORE_INTEGRITY = "";':
-                                  sri(out / "site/vendor/pyodide" / NUMPY_CORE_SERVED)})
+                              'const WASM_INTEGRITY = "";': sri(runtime / "pyodide.asm.wasm"),
+                              "const NUMPY_CORE = {};": {"file": numpy_core_served,
+                                                         "integrity": sri(runtime / numpy_core_served)}})
 
 
 def write_service_worker(out):

@@ -68,10 +68,19 @@ def wanted(name, keep):
     return not name.endswith(NOT_RUN) and "/tests/" not in name
 
 
+# Members served as files of their own, beside the wheel, under these names (.wasm: served as
+# application/wasm, as compiling a download needs). NumPy's core library: the page compiles it, as
+# it compiles pyodide.asm.wasm, so that Chromium keeps its compiled code for a repeat visit
+# (site/app.js), and site/worker.js puts it where the wheel would have. In the wheel as well, a
+# first visit would download it twice.
+APART = {"numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so": "_multiarray_umath.wasm"}
+
+
 def precompile(source_zip, out_zip, prefix, keep=None):
     """Copy a zip, turning each .py into .pyc; `prefix` is where its files live at run time.
 
-    With `keep` (a set of module names: .py and .so), other modules are left out.
+    With `keep` (a set of module names: .py and .so), other modules are left out. Members named
+    in APART are written beside the zip instead.
     """
     files = {}
     with zipfile.ZipFile(source_zip) as zin:
@@ -79,7 +88,9 @@ def precompile(source_zip, out_zip, prefix, keep=None):
             if info.is_dir() or not wanted(info.filename, keep):
                 continue
             data = zin.read(info)
-            if info.filename.endswith(".py"):
+            if info.filename in APART:
+                Path(out_zip).with_name(APART[info.filename]).write_bytes(data)
+            elif info.filename.endswith(".py"):
                 files[info.filename + "c"] = to_pyc(data, f"{prefix}/{info.filename}", info.filename)
             else:
                 files[info.filename] = data

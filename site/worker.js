@@ -116,6 +116,15 @@ early[WASM] = new Promise(function (resolve) { receiveRuntime = resolve; }).then
 });
 early[WASM].catch(function () {});  // reported already; Pyodide gets it too
 
+// Files needed only once CPython runs are asked for after pyodide.asm.wasm has come: a browser
+// opens only a few connections to one host (HTTP/1.1), and py/'s many small files or NumPy's
+// core library, asked for first, kept the runtime's biggest file waiting in the queue.
+const wasmCame = early[WASM].catch(function () {});
+function afterWasm(url) {
+  return wasmCame.then(function () { return checkedFetch(url); })
+    .then(function (response) { return response.arrayBuffer(); });
+}
+
 // Pyodide instantiates what its fetch() answered; a module compiled already is used as it is.
 const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
 let compiledByPage = false;  // told to the page with "started", for whoever measures
@@ -194,22 +203,46 @@ const PYTHON_OPTIONS = {
   checkAPIVersion: true,
 };
 
-// NumPy's core library is served beside NumPy's wheel, not in it (tools/derive_runtime.py tells
-// why): {file: its name in RUNTIME, path: where the wheel would have put it}, from tools/build.py.
-const NUMPY_CORE = {};
+// NumPy as tools/build.py serves it: {wheel: its file name in RUNTIME, core: {file, path}}, where
+// `core` is NumPy's core library, served beside the wheel, not in it (tools/derive_runtime.py
+// tells why): its file name in RUNTIME and where in site-packages the wheel would have it.
+const NUMPY = {};
 
-// CPython started afresh, with NumPy loaded but not imported. NumPy's core library, fetched
-// meanwhile, is put where the wheel would have put it and loaded as Pyodide loads a wheel's
-// libraries, so that the import finds it loaded (and the snapshot maker records it as one).
+// Unpacks NumPy's wheel into site-packages; gives the paths of the libraries in it, one a line
+// (a str comes back as a JS string, with no proxy to destroy). Pyodide's loadPackage would do
+// more: it imports what installing any package can need, tarfile and, through
+// importlib.invalidate_caches(), importlib.metadata and email, a tenth of a first visit's start.
+const INSTALL_NUMPY = `
+def install_numpy(wheel, site):
+    import os, sys, zipfile
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+        names = archive.namelist()
+    os.remove(wheel)
+    # An import looked in site-packages while it was empty: forget what it saw there.
+    sys.path_importer_cache.pop(site, None)
+    return "\\n".join(f"{site}/{name}" for name in names if name.endswith(".so"))
+install_numpy
+`;
+
+// CPython started afresh, with NumPy installed and its libraries loaded but NumPy not imported.
+// NumPy's files, fetched meanwhile, are put where the wheel would have put them, and its
+// libraries (the core library too) loaded as Pyodide loads a wheel's, so that the import finds
+// them loaded (and the snapshot maker records them).
 async function startAfresh(options) {
-  const numpyCore = checkedFetch(RUNTIME + NUMPY_CORE.file).then(function (response) {
-    return response.arrayBuffer();
-  });
-  numpyCore.catch(function () {});  // reported already; awaited below
-  const pyodide = await loadPyodide(Object.assign({ packages: ["numpy"] }, options, PYTHON_OPTIONS));
-  const path = pyodide._api.sitepackages + "/" + NUMPY_CORE.path;
-  pyodide.FS.writeFile(path, new Uint8Array(await numpyCore));
-  await pyodide._api.loadDynlib(path, false);
+  const files = Promise.all([afterWasm(RUNTIME + NUMPY.wheel), afterWasm(RUNTIME + NUMPY.core.file)]);
+  files.catch(function () {});  // reported already; awaited below
+  const pyodide = await loadPyodide(Object.assign({}, options, PYTHON_OPTIONS));
+  const [wheel, core] = await files;
+  const site = pyodide._api.sitepackages;
+  pyodide.FS.writeFile("/tmp/" + NUMPY.wheel, new Uint8Array(wheel));
+  const install = pyodide.runPython(INSTALL_NUMPY);
+  const libraries = install("/tmp/" + NUMPY.wheel, site).split("\n");
+  install.destroy();
+  pyodide.FS.writeFile(site + "/" + NUMPY.core.path, new Uint8Array(core));
+  for (const path of libraries.concat(site + "/" + NUMPY.core.path)) {
+    await pyodide._api.loadDynlib(path, false);
+  }
   return pyodide;
 }
 
@@ -357,9 +390,6 @@ async function makeSnapshot() {
     if (!library.bytes) throw new Error(library.name + " was loaded in a way this maker cannot replay");
     library.sha256 = await sha256(library.bytes);
   }
-  // Pyodide checks that its handles to JavaScript objects are those of a fresh start; the list
-  // of loaded packages is one of them. The restoring worker fills in its own.
-  Object.keys(pyodide.loadedPackages).forEach(function (name) { delete pyodide.loadedPackages[name]; });
   const memory = pyodide.makeMemorySnapshot();
   await keepSnapshot({ of: SNAPSHOT_OF, sha256: await sha256(memory), memory: memory,
                        libraries: loaded.libraries, symbols: symbols });
@@ -432,7 +462,6 @@ async function startPython(snapshot) {
     try {
       const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: saved.memory }, PYTHON_OPTIONS));
       if (restoring.error) throw restoring.error;
-      pyodide.loadedPackages.numpy = "the start-up snapshot";
       report("started", { snapshot: true, compiledByPage: compiledByPage, numpyCompiledByPage: numpyCompiledByPage });
       return pyodide;
     } catch (error) {
@@ -454,9 +483,7 @@ async function start() {
   const snapshot = savedSnapshot().catch(function (error) {
     console.warn("tenline: the saved start-up snapshot is not used (" + error.message + ").");
   });
-  const sources = Promise.all(PY_FILES.map(function (name) {
-    return checkedFetch("../py/" + name).then(function (response) { return response.arrayBuffer(); });
-  }));
+  const sources = Promise.all(PY_FILES.map(function (name) { return afterWasm("../py/" + name); }));
   sources.catch(function () {});  // reported already; awaited below
   await scriptsChecked;
   importScripts(RUNTIME + "pyodide.js");
@@ -465,7 +492,6 @@ async function start() {
     if (restoring) placeLibraries(Module, restoring.saved, restoring);
   });
   const pyodide = await startPython(snapshot);
-  if (!pyodide.loadedPackages.numpy) throw new Error("NumPy could not be loaded.");
   const files = await sources;
   pyodide.FS.mkdir("__pycache__");
   PY_FILES.forEach(function (name, i) { pyodide.FS.writeFile(name, new Uint8Array(files[i])); });

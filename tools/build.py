@@ -91,7 +91,7 @@ def build(out, record=False, trim=True):
         shutil.copy2(derived_dir / name, runtime / name)
         for package in lock["packages"].values():
             if package["file_name"] == name:
-                package["sha256"] = digest  # loadPackage checks each wheel against this
+                package["sha256"] = digest  # what loadPackage would check the wheel against
     # Pyodide reads the whole lock file at start-up: list only the packages the site serves.
     lock["packages"] = {name: package for name, package in lock["packages"].items()
                         if (runtime / package["file_name"]).exists()}
@@ -127,11 +127,13 @@ def write_integrity(out):
     files = sorted([*(out / "py").rglob("*.py*"), *runtime.iterdir()])
     worker, app = out / "site" / "worker.js", out / "site" / "app.js"
     ((numpy_core, numpy_core_served),) = APART.items()
+    numpy_wheel = json.loads((runtime / "pyodide-lock.json").read_text())["packages"]["numpy"]["file_name"]
     fill_constants(worker, worker, {
         "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path) for path in files},
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in files
                                  if path.is_relative_to(out / "py")],
-        "const NUMPY_CORE = {};": {"file": numpy_core_served, "path": numpy_core}})
+        "const NUMPY = {};": {"wheel": numpy_wheel,
+                              "core": {"file": numpy_core_served, "path": numpy_core}}})
     fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker),
                               'const WASM_INTEGRITY = "";': sri(runtime / "pyodide.asm.wasm"),
                               "const NUMPY_CORE = {};": {"file": numpy_core_served,

@@ -55,8 +55,9 @@ def record_line(name, data):
 NOT_RUN = (".pyi", ".h", ".pxd")  # stubs and C headers: for tools and compilers, not at run time
 
 
-# Modules: kept only if the page imports them. Pyodide loads every .so of a wheel at start
-# (compiles and links it), imported or not, so an unused one costs time as well as bytes.
+# Modules: kept only if the page imports them. Every .so of the wheel is loaded at start
+# (compiled and linked: site/worker.js), imported or not, so an unused one costs time as well as
+# bytes.
 MODULES = (".py", ".so")
 
 

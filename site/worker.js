@@ -211,7 +211,7 @@ const NUMPY = {};
 // Unpacks NumPy's wheel into site-packages; gives the paths of the libraries in it, one a line
 // (a str comes back as a JS string, with no proxy to destroy). Pyodide's loadPackage would do
 // more: it imports what installing any package can need, tarfile and, through
-// importlib.invalidate_caches(), importlib.metadata and email, a tenth of a first visit's start.
+// importlib.invalidate_caches(), importlib.metadata and email (some 5% of a first visit's start).
 const INSTALL_NUMPY = `
 def install_numpy(wheel, site):
     import os, sys, zipfile

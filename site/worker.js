@@ -235,12 +235,13 @@ async function startAfresh(options) {
   const pyodide = await loadPyodide(Object.assign({}, options, PYTHON_OPTIONS));
   const [wheel, core] = await files;
   const site = pyodide._api.sitepackages;
-  pyodide.FS.writeFile("/tmp/" + NUMPY.wheel, new Uint8Array(wheel));
+  const wheelAt = "/tmp/" + NUMPY.wheel, coreAt = site + "/" + NUMPY.core.path;
+  pyodide.FS.writeFile(wheelAt, new Uint8Array(wheel));
   const install = pyodide.runPython(INSTALL_NUMPY);
-  const libraries = install("/tmp/" + NUMPY.wheel, site).split("\n");
+  const libraries = install(wheelAt, site).split("\n");
   install.destroy();
-  pyodide.FS.writeFile(site + "/" + NUMPY.core.path, new Uint8Array(core));
-  for (const path of libraries.concat(site + "/" + NUMPY.core.path)) {
+  pyodide.FS.writeFile(coreAt, new Uint8Array(core));
+  for (const path of libraries.concat(coreAt)) {
     await pyodide._api.loadDynlib(path, false);
   }
   return pyodide;

@@ -26,12 +26,13 @@ from pathlib import Path
 from derive_runtime import APART
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ["index.html", "sw.js", "robots.txt", "py", "site"]
+SHIPPED = ["index.html", "pyscript.toml", "sw.js", "robots.txt", "py", "site"]
 NOT_SHIPPED = ["pyodide.mjs"]  # the ES-module loader: the worker uses the classic pyodide.js
 VENDOR = ROOT / "site" / "vendor" / "pyodide"
 MANIFEST = ROOT / "vendor.lock.json"
 KEPT = ROOT / "runtime-modules.json"
 PY_BYTECODE = ROOT / ".cache" / "py-bytecode"  # py/'s, compiled by Pyodide; not in the manifest
+PAGE_PYTHON = "ui.py"  # py/'s one file for the main thread's MicroPython, not for the worker
 
 
 def sha256(path):
@@ -84,7 +85,8 @@ def build(out, record=False, trim=True):
                             ignore=shutil.ignore_patterns("__pycache__", *NOT_SHIPPED))
         else:
             shutil.copy2(source, out / name)
-    shutil.copytree(PY_BYTECODE, out / "py" / "__pycache__")
+    shutil.copytree(PY_BYTECODE, out / "py" / "__pycache__",
+                    ignore=shutil.ignore_patterns(PAGE_PYTHON.split(".")[0] + ".*"))
     runtime = out / "site" / "vendor" / "pyodide"
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     for name, digest in derived.items():
@@ -120,30 +122,36 @@ def fill_constants(template, target, values):
 def write_integrity(out):
     """Give site/worker.js the list of py/'s files, where NumPy's core library (served apart)
     belongs, and the sha256 of every file it loads (py/ and the runtime), as subresource
-    integrity strings, so the browser refuses a truncated or
-    corrupted file and the page names it; and site/app.js those of worker.js, as it then is, and
-    of pyodide.asm.wasm and NumPy's core library, which the page compiles on a repeat visit."""
+    integrity strings, so the browser refuses a truncated or corrupted file and the page names
+    it; and site/boot.js those of worker.js, as it then is, of every file PyScript loads on the
+    page, and of pyodide.asm.wasm and NumPy's core library, which the page compiles."""
     runtime = out / "site" / "vendor" / "pyodide"
-    files = sorted([*(out / "py").rglob("*.py*"), *runtime.iterdir()])
-    worker, app = out / "site" / "worker.js", out / "site" / "app.js"
+    worker_py = [path for path in sorted((out / "py").rglob("*.py*")) if path.name != PAGE_PYTHON]
+    worker, boot = out / "site" / "worker.js", out / "site" / "boot.js"
     ((numpy_core, numpy_core_served),) = APART.items()
     numpy_wheel = json.loads((runtime / "pyodide-lock.json").read_text())["packages"]["numpy"]["file_name"]
     fill_constants(worker, worker, {
-        "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path) for path in files},
-        "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in files
-                                 if path.is_relative_to(out / "py")],
+        "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path)
+                                  for path in [*worker_py, *sorted(runtime.iterdir())]},
+        "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in worker_py],
         "const NUMPY = {};": {"wheel": numpy_wheel,
                               "core": {"file": numpy_core_served, "path": numpy_core}}})
-    fill_constants(app, app, {'const WORKER_INTEGRITY = "";': sri(worker),
-                              'const WASM_INTEGRITY = "";': sri(runtime / "pyodide.asm.wasm"),
-                              "const NUMPY_CORE = {};": {"file": numpy_core_served,
-                                                         "integrity": sri(runtime / numpy_core_served)}})
+    page_files = [*sorted((out / "site" / "vendor" / "pyscript").iterdir()),
+                  *sorted((out / "site" / "vendor" / "micropython").iterdir()),
+                  out / "pyscript.toml", out / "py" / PAGE_PYTHON]
+    fill_constants(boot, boot, {'const WORKER_INTEGRITY = "";': sri(worker),
+                                "const PAGE_INTEGRITY = {};": {
+                                    path.relative_to(out).as_posix(): sri(path) for path in page_files},
+                                'const WASM_INTEGRITY = "";': sri(runtime / "pyodide.asm.wasm"),
+                                "const NUMPY_CORE = {};": {"file": numpy_core_served,
+                                                           "integrity": sri(runtime / numpy_core_served)}})
 
 
 def write_service_worker(out):
     """Give sw.js the files to cache for offline use and a version that changes with any of them.
     It starts from the repository's sw.js, so a built site can be given a new version."""
-    files = [out / "index.html", *sorted((out / "site").rglob("*")), *sorted((out / "py").rglob("*"))]
+    files = [out / "index.html", out / "pyscript.toml", *sorted((out / "site").rglob("*")),
+             *sorted((out / "py").rglob("*"))]
     names = [path.relative_to(out).as_posix() for path in files if path.is_file()]
     version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())
     fill_constants(ROOT / "sw.js", out / "sw.js", {'const VERSION = "dev";': version.hexdigest()[:16],

@@ -1,29 +1,31 @@
-// The page's main thread: it starts the Python worker (site/worker.js), forwards the reader's
-// events to it and applies the DOM operations Python sends back. No math and no decisions live
-// here, and it never waits on Python, so the page answers while CPython starts or trains.
-//
-// It is also the watchdog: a runtime that cannot load is reported in the one role="alert"
-// element, naming what failed, instead of a spinner forever. Python marks success by sending the
-// "ready" op, which sets <html data-runtime="ready">.
+// The page's JavaScript: only what must run before any Python can. The page's Python runs
+// elsewhere: py/ui.py on this thread, in MicroPython under PyScript, binds every control and
+// applies what the Python worker answers; py/main.py, in CPython with NumPy in that worker
+// (site/worker.js), decides and computes everything. This module
+// - starts the Python worker at once (and, after a first visit, the snapshot maker), and hands
+//   it WebAssembly compiled on the page, for Chromium's code cache;
+// - starts PyScript once the worker's CPython is up, every file it loads checked by its sha256;
+// - carries messages between the worker and py/ui.py (`bridge`, which ui.py imports);
+// - is the watchdog: a runtime that cannot load is named in the one role="alert" element
+//   instead of a spinner forever;
+// - registers the service worker once the page works.
+// py/ui.py marks success with <html data-runtime="ready">.
 
 const STALL_MS = 30000;
 // worker.js's sha256 (subresource integrity), written by tools/build.py: a worker script cannot be
 // checked as it starts, so it is fetched alongside with the check, and a damaged one is stopped.
 const WORKER_INTEGRITY = "";
+// The sha256 of every file PyScript loads on this thread (its modules, MicroPython, the config and
+// py/ui.py), by path from the site's root, written by tools/build.py.
+const PAGE_INTEGRITY = {};
+const SITE_ROOT = new URL("../", import.meta.url).href;
 const alertBox = document.getElementById("alert");
 const status = document.getElementById("status");
-const readout = document.getElementById("prediction");
-const pending = new Set();  // runtime files the worker is waiting for
+const pending = new Set();  // runtime files still on their way
 let failed = false;
 let worker = null;
-let sent = 0;  // events sent to Python; each message back says how many it has answered
+let sent = 0;  // events sent to Python; each answer says how many it has answered
 let answered = 0;
-
-// The readout is settled when Python says it shows the network trained for the current state and
-// no event of the reader's is still on its way: until then it is aria-busy.
-function showBusy(settled) {
-  readout.setAttribute("aria-busy", String(!(settled && answered === sent)));
-}
 
 function ready() { return document.documentElement.dataset.runtime === "ready"; }
 
@@ -121,31 +123,103 @@ function fail(message) {
   status.textContent = "The network could not be trained: the Python runtime did not load.";
 }
 
-// One op is [name, selector or argument, ...]; py/page.py is where they are made.
-const OPS = {
-  text(selector, text) { each(selector, (el) => { el.textContent = text; }); },
-  html(selector, html) { each(selector, (el) => { el.innerHTML = html; }); },
-  prop(selector, name, value) {
-    each(selector, (el) => {
-      // The reader's own newer input wins over Python's echo of an older one (a slider dragged on).
-      if (answered < sent && el === document.activeElement && (name === "value" || name === "checked")) return;
-      el[name] = value;
-    });
-  },
-  attr(selector, name, value) { each(selector, (el) => el.setAttribute(name, value)); },
-  url(fragment) { history.replaceState(null, "", "#" + fragment); },
-  download(filename, text) {
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([text], { type: "text/x-python" }));
-    link.download = filename;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  },
-  ready() {
-    document.documentElement.dataset.runtime = "ready";
-    keepForOffline();
-  },
+function notLoaded(name, why) {
+  return "Could not load " + name + ": " + why + ". The page's Python cannot start without it;" +
+         " reload the page to try again.";
+}
+
+// Why a checked request failed: asked again without the check, the answer tells.
+async function diagnosed(url) {
+  try {
+    const response = await nativeFetch(url, { cache: "no-store" });
+    return response.ok ? "the file is damaged (it does not match its checksum)"
+                       : "the server answered HTTP " + response.status;
+  } catch {
+    return "the request was refused or the network failed";
+  }
+}
+
+// PyScript's files, checked. Its modules are preloaded with their sha256 (a module a page imports
+// can be checked no other way), so that the imports that follow find them checked or failed;
+// what it fetches (the config, py/ui.py, MicroPython's WebAssembly) is checked by fetch() below.
+function sitePath(url) {
+  return url.startsWith(SITE_ROOT) ? url.slice(SITE_ROOT.length) : null;
+}
+
+async function checkedLoad(path, load) {
+  const name = path.split("/").pop();
+  pending.add(name);
+  try {
+    return await load();
+  } catch (error) {
+    fail(notLoaded(name, await diagnosed(SITE_ROOT + path)));
+    throw error;
+  } finally {
+    pending.delete(name);
+  }
+}
+
+function preloaded(path, integrity) {
+  return checkedLoad(path, () => new Promise((resolve, reject) => {
+    const link = Object.assign(document.createElement("link"),
+                               { rel: "modulepreload", href: SITE_ROOT + path, integrity });
+    link.onload = resolve;
+    link.onerror = reject;
+    document.head.append(link);
+  }));
+}
+
+const nativeFetch = window.fetch.bind(window);
+window.fetch = function (input, init) {
+  const path = sitePath(new URL(input instanceof Request ? input.url : input, document.baseURI).href);
+  const integrity = path && PAGE_INTEGRITY[path];
+  if (!integrity) return nativeFetch(input, init);
+  return checkedLoad(path, async () => {
+    const response = await nativeFetch(input, { ...init, integrity });
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return response;
+  });
 };
+
+// PyScript, on this thread: MicroPython runs py/ui.py (index.html's <script type="mpy">). It
+// starts once the worker's CPython is up, so that its own start never competes for the CPU with
+// CPython's (the longest part of a first visit); the worker's answers wait for it. PyScript's
+// default worker hook is compiled with Function(), which the page's Content-Security-Policy
+// refuses; the page uses no PyScript worker, so the hook is cleared before any script starts.
+let pyscriptStarted = false;
+function startPyScript() {
+  if (pyscriptStarted) return;
+  pyscriptStarted = true;
+  const modules = Object.entries(PAGE_INTEGRITY).filter(([path]) => /\.m?js$/.test(path));
+  Promise.all(modules.map(([path, integrity]) => preloaded(path, integrity)))
+    .then(() => import(SITE_ROOT + "site/vendor/pyscript/core.js"))
+    .then(({ hooks }) => hooks.worker.onBeforeRunAsync.clear(), (error) => {
+      console.error(error);
+      fail("PyScript could not start (" + error.message + "). Reload the page to try again.");
+    });
+}
+
+// What py/ui.py uses to talk to the worker. send(json): one event. listen(apply): apply(json,
+// caughtUp) is called with each answer (those that came before it listened too), and whether
+// every event sent has been answered.
+let applyAnswer = null;
+const unheard = [];
+export const bridge = {
+  send(json) {
+    sent += 1;
+    worker.postMessage(json);
+  },
+  listen(apply) {
+    applyAnswer = apply;
+    unheard.splice(0).forEach((json) => apply(json, answered === sent));
+  },
+  keepForOffline,
+};
+
+function answer(json) {
+  if (applyAnswer) applyAnswer(json, answered === sent);
+  else unheard.push(json);
+}
 
 // Once the page works, let the service worker (sw.js, beside index.html) cache it for offline use;
 // after the first prediction, so its downloads never compete with the start. Without service
@@ -153,16 +227,6 @@ const OPS = {
 function keepForOffline() {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {});
-}
-
-function each(selector, change) {
-  document.querySelectorAll(selector).forEach(change);
-}
-
-function apply(json) {
-  const { ops, settled } = JSON.parse(json);
-  for (const [name, ...args] of ops) OPS[name](...args);
-  showBusy(settled);
 }
 
 function start() {
@@ -187,18 +251,13 @@ function start() {
       " file is missing or damaged (it does not match its checksum). The Python runtime cannot" +
       " start without it; reload the page to try again."));
   }
-  const send = (event) => {
-    sent += 1;
-    showBusy(false);
-    worker.postMessage(JSON.stringify(event));
-  };
 
   worker.onmessage = ({ data }) => {
     if (!heard) pending.delete("worker.js");
     heard = true;
     if (data.kind === "ops") {
       answered = data.answered;
-      apply(data.json);
+      answer(data.json);
     }
     else if (data.kind === "started") {
       // For whoever measures the start (tools/bench.py, the tests): from a saved snapshot or not,
@@ -206,6 +265,7 @@ function start() {
       performance.mark("tenline:python-started",
                        { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage,
                                    numpyCompiledByPage: data.numpyCompiledByPage } });
+      startPyScript();
     }
     else if (data.kind === "make-snapshot") makeSnapshot(script);
     else if (data.kind === "loading") pending.add(data.file);
@@ -229,38 +289,10 @@ function start() {
          ". Check your connection and reload the page.");
   }, STALL_MS);
 
-  // Every control reports to Python under its own id, or the id of the element holding it
-  // (the rows table, the truth table), with what Python needs to know about it.
-  const forward = (event) => {
-    const el = event.type === "click" ? event.target.closest("button") : event.target;
-    const holder = el && el.closest("[id]");
-    if (!holder || holder.id === "copy-link") return;
-    send({
-      type: event.type,
-      id: holder.id,
-      value: el.value,
-      checked: el.checked,
-      bad: Boolean(el.validity && el.validity.badInput),
-      data: Object.assign({}, el.dataset),
-    });
-  };
-  for (const type of ["input", "change", "click"]) document.addEventListener(type, forward);
-
-  const motion = matchMedia("(prefers-reduced-motion: reduce)");
-  const environment = () => ({ hash: location.hash, reduced: motion.matches });
-  motion.addEventListener("change", () => send({ type: "motion", ...environment() }));
-  addEventListener("hashchange", () => send({ type: "hashchange", ...environment() }));
-  send({ type: "start", ...environment() });
+  // The page's address and the reader's motion preference: the worker starts on them at once;
+  // py/ui.py reports what changes later.
+  bridge.send(JSON.stringify({ type: "start", hash: location.hash,
+                               reduced: matchMedia("(prefers-reduced-motion: reduce)").matches }));
 }
-
-// Copying needs no Python: the address bar already holds every setting.
-document.getElementById("copy-link").addEventListener("click", async () => {
-  try {
-    await navigator.clipboard.writeText(location.href);
-    status.textContent = "Link copied: it opens this exact network.";
-  } catch {
-    status.textContent = "Could not copy; the address bar holds the link.";
-  }
-});
 
 start();

@@ -1,0 +1,145 @@
+"""The page's main thread, in MicroPython under PyScript (index.html, pyscript.toml).
+
+It binds every control, sends the reader's events to the Python worker, where CPython and NumPy
+run main.py, and applies the DOM operations ("ops") that come back; page.py is where they are
+made. It decides nothing and computes nothing: MicroPython prints floats differently from CPython
+(`repr(0.1 + 0.2)` is `0.3`), so every number it shows is a string it was given. site/boot.js
+carries the messages (`bridge`) and names a runtime that fails to load.
+"""
+
+import json
+
+from pyscript import document, when, window
+from pyscript.ffi import create_proxy, to_js
+from pyscript.js_modules.boot import bridge
+
+# The events Python is told of, by the id of the control or of the table holding it (its rows
+# come and go: Python redraws them).
+FORWARDED = {
+    "change": ("bit-1", "bit-2", "bit-3", "rows", "training-set"),
+    "input": ("hidden", "iterations", "seed", "rate", "iteration"),
+    "click": ("rows", "truth-body", "add-row", "play", "step", "reset", "restore-defaults",
+              "download"),
+}
+
+readout = document.getElementById("prediction")
+status = document.getElementById("status")
+motion = window.matchMedia("(prefers-reduced-motion: reduce)")
+
+
+def send(event):
+    readout.setAttribute("aria-busy", "true")
+    bridge.send(json.dumps(event))
+
+
+def forward(event):
+    """An event of a control, described as main.py's handlers read it."""
+    control = event.target.closest("button") if event.type == "click" else event.target
+    if not control:
+        return
+    validity = getattr(control, "validity", None)
+    send({
+        "type": event.type,
+        "id": event.currentTarget.id,
+        "value": control.value,
+        "checked": bool(getattr(control, "checked", False)),
+        "bad": bool(validity and validity.badInput),  # typed text the browser cannot read
+        "data": json.loads(window.JSON.stringify(control.dataset)),
+    })
+
+
+def environment(kind):
+    send({"type": kind, "hash": window.location.hash, "reduced": bool(motion.matches)})
+
+
+@when("click", "#copy-link")
+async def copy_link(event):
+    # Copying needs no worker: the address bar already holds every setting.
+    try:
+        await window.navigator.clipboard.writeText(window.location.href)
+        status.textContent = "Link copied: it opens this exact network."
+    except Exception:
+        status.textContent = "Could not copy; the address bar holds the link."
+
+
+# ---- what the worker sends -------------------------------------------------------------------
+
+def each(selector):
+    return document.querySelectorAll(selector)
+
+
+def show_text(caught_up, selector, text):
+    for element in each(selector):
+        element.textContent = text
+
+
+def show_html(caught_up, selector, html):
+    for element in each(selector):
+        element.innerHTML = html
+
+
+def set_property(caught_up, selector, name, value):
+    for element in each(selector):
+        # The reader's own newer input wins over Python's echo of an older one (a slider dragged on).
+        if not caught_up and name in ("value", "checked") and element.isSameNode(document.activeElement):
+            continue
+        setattr(element, name, value)
+
+
+def set_attribute(caught_up, selector, name, value):
+    for element in each(selector):
+        element.setAttribute(name, value)
+
+
+def show_url(caught_up, fragment):
+    window.history.replaceState(None, "", "#" + fragment)
+
+
+def download(caught_up, filename, text):
+    link = document.createElement("a")
+    link.href = window.URL.createObjectURL(window.Blob.new(to_js([text]),
+                                                          to_js({"type": "text/x-python"})))
+    link.download = filename
+    link.click()
+    window.URL.revokeObjectURL(link.href)
+
+
+def show_ready(caught_up):
+    document.documentElement.dataset.runtime = "ready"
+    bridge.keepForOffline()
+
+
+OPS = {"text": show_text, "html": show_html, "prop": set_property, "attr": set_attribute,
+       "url": show_url, "download": download, "ready": show_ready}
+
+
+def apply(text, caught_up):
+    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}. The readout is
+    busy until it shows the network trained for the current state and every event is answered."""
+    answer = json.loads(text)
+    for name, *args in answer["ops"]:
+        OPS[name](caught_up, *args)
+    readout.setAttribute("aria-busy", "false" if answer["settled"] and caught_up else "true")
+
+
+# ---- start -----------------------------------------------------------------------------------
+
+for kind, ids in FORWARDED.items():
+    when(kind, ", ".join("#" + id for id in ids))(forward)
+document.defaultView.addEventListener("hashchange", create_proxy(lambda event: environment("hashchange")))
+motion.addEventListener("change", create_proxy(lambda event: environment("motion")))
+
+# What the reader changed before this script ran is told now, as if just changed (the worker
+# started on the page's address at once: see boot.js); buttons wait for it (index.html).
+def changed_before(element):
+    if element.tagName == "SELECT":
+        return not element.options[element.selectedIndex].defaultSelected
+    return element.checked != element.defaultChecked or element.value != element.defaultValue
+
+
+for element in each(".input-bit, #training-set, #hidden, #iterations, #seed, #rate"):
+    if changed_before(element):
+        element.dispatchEvent(window.Event.new("input" if element.type == "number" else "change"))
+for element in each("button[data-waits-for-python]"):
+    element.disabled = False
+bridge.listen(create_proxy(apply))

@@ -34,8 +34,9 @@ engines:  ## Firefox ESR and WebKitGTK for tests/test_engines.py (installed with
 test: site $(VENV)/.installed browser java engines  ## the whole suite: model, state, page, engines
 	$(VPY) -m pytest
 
+# AGAINST=path/to/another/_site adds an interleaved A/B of the first prediction against that build.
 bench: site $(VENV)/.installed browser  ## print load, training and latency figures for this machine
-	$(VPY) tools/bench.py
+	$(VPY) tools/bench.py $(if $(AGAINST),--against $(AGAINST))
 
 lighthouse: site browser  ## Lighthouse scores, mobile and desktop (installs Lighthouse into .cache/ once)
 	$(PYTHON) tools/lighthouse.py

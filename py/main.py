@@ -1,10 +1,10 @@
 """The page's controller: one State, kept in the URL, turned into training runs and views.
 
 It runs in the web worker (site/worker.js), which hands it the reader's events as JSON through
-`handle`; page.py sends back what to show. Every change the reader makes goes through `apply`: it
-writes the canonical fragment, and either retrains (any setting but the input bits and the
-iteration shown; after typing pauses) or only shows the network at the chosen iteration. Numbers
-come from the Trainer.
+`handle` (py/ui.py sends them from the page's main thread); page.py sends back what to show.
+Every change the reader makes goes through `apply`: it writes the canonical fragment, and either
+retrains (any setting but the input bits and the iteration shown; after typing pauses) or only
+shows the network at the chosen iteration. Numbers come from the Trainer.
 """
 
 import asyncio
@@ -183,7 +183,7 @@ def stop_playing():
 
 
 # Event handlers, by (event type, id of the element or of the table holding it). Each takes the
-# event as site/app.js describes it: value, checked, bad (the browser could not parse the
+# event as py/ui.py describes it: value, checked, bad (the browser could not parse the
 # input), data (the element's data-* attributes).
 
 def on_bit(event):

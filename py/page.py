@@ -4,8 +4,9 @@ main.py decides what to show.
 Python runs in a web worker, which cannot touch the DOM. So every write here is recorded as an
 op, `[name, selector, ...]`, and sent to the page as JSON, with whether the readout is settled
 (shows the network trained for the current state): at the end of each event (`flush`), and at
-the end of each turn of the event loop that wrote something (training, Play). site/app.js
-applies the ops (its OPS table lists the names) and owns the readout's aria-busy.
+the end of each turn of the event loop that wrote something (training, Play). py/ui.py, on the
+page's main thread, applies the ops (its OPS table lists the names) and owns the readout's
+aria-busy.
 """
 
 import asyncio

@@ -122,24 +122,37 @@ def apply(text, caught_up):
     readout.setAttribute("aria-busy", "false" if answer["settled"] and caught_up else "true")
 
 
+def changed_before(element):
+    """Whether the reader changed a control from what index.html had in it."""
+    if element.tagName == "SELECT":
+        return not element.options[element.selectedIndex].defaultSelected
+    if element.type == "checkbox":
+        return element.checked != element.defaultChecked
+    return element.value != element.defaultValue
+
+
 # ---- start -----------------------------------------------------------------------------------
 
 for kind, ids in FORWARDED.items():
     when(kind, ", ".join("#" + id for id in ids))(forward)
-document.defaultView.addEventListener("hashchange", create_proxy(lambda event: environment("hashchange")))
+# (pyscript's `window` calls lose `this` for addEventListener; the page's own window keeps it)
+document.defaultView.addEventListener("hashchange",
+                                      create_proxy(lambda event: environment("hashchange")))
 motion.addEventListener("change", create_proxy(lambda event: environment("motion")))
 
-# What the reader changed before this script ran is told now, as if just changed (the worker
-# started on the page's address at once: see boot.js); buttons wait for it (index.html).
-def changed_before(element):
-    if element.tagName == "SELECT":
-        return not element.options[element.selectedIndex].defaultSelected
-    return element.checked != element.defaultChecked or element.value != element.defaultValue
-
-
-for element in each(".input-bit, #training-set, #hidden, #iterations, #seed, #rate"):
-    if changed_before(element):
-        element.dispatchEvent(window.Event.new("input" if element.type == "number" else "change"))
+# What the reader changed before this script ran is told now, as if just changed: once the
+# worker's first answers (made for the page's address, see boot.js) are applied, it is put back
+# and sent. The buttons that need Python wait for it (index.html).
+early = [(element, element.checked if element.type == "checkbox" else element.value)
+         for element in each(".input-bit, #training-set, #hidden, #iterations, #seed, #rate")
+         if changed_before(element)]
+bridge.listen(create_proxy(apply))
+for element, value in early:
+    if element.type == "checkbox":
+        element.checked = value
+    else:
+        element.value = value
+    element.dispatchEvent(window.Event.new("input" if element.type == "number" else "change"))
 for element in each("button[data-waits-for-python]"):
     element.disabled = False
-bridge.listen(create_proxy(apply))
+window.performance.mark("tenline:controls-bound")  # for whoever measures (tools/bench.py)

@@ -1,6 +1,7 @@
 // The Python half of the page, off the main thread: Pyodide, NumPy and py/ run in this worker so
-// that starting CPython and training never block the page. The page (site/app.js) sends the
-// reader's events here as JSON; Python answers with lists of DOM operations ("ops").
+// that starting CPython and training never block the page. The page's own Python (py/ui.py, in
+// MicroPython) sends the reader's events here as JSON, through site/boot.js; main.py answers
+// with lists of DOM operations ("ops").
 //
 // Every file is checked against its sha256 before it is used, and every request is reported to
 // the page as it starts and ends, so the page can name a file that fails (at once) or stalls
@@ -94,15 +95,15 @@ function checkScript(url) {
 // Every file is requested at once, side by side, instead of one after another as Pyodide would
 // ask for them (the scripts first: they are needed first); Pyodide's own fetch() of a file is
 // then handed the request under way.
-const scriptsChecked = Promise.all([checkScript(RUNTIME + "pyodide.js"),
-                                    checkScript(RUNTIME + "pyodide.asm.js")]);
+const SCRIPTS = [RUNTIME + "pyodide.js", RUNTIME + "pyodide.asm.js", "pyodide-internals.js"];
+const scriptsChecked = Promise.all(SCRIPTS.map(checkScript));
 const early = {};
 ["python_stdlib.zip", "pyodide-lock.json"].forEach(function (name) {
   early[href(RUNTIME + name)] = checkedFetch(RUNTIME + name);
   early[href(RUNTIME + name)].catch(function () {});  // reported already; Pyodide gets it too
 });
 
-// pyodide.asm.wasm comes compiled from the page, whose first message says so (site/app.js tells
+// pyodide.asm.wasm comes compiled from the page, whose first message says so (site/boot.js tells
 // why), or is fetched here when the page has no module to give. A module whose bytes the page
 // did not check is used only once the file, asked for here again with its sha256 checked, proves
 // sound (the HTTP cache answers; a changed or damaged file is named as on a first visit).
@@ -135,7 +136,7 @@ WebAssembly.instantiateStreaming = async function (source, imports) {
   return { module: answer, instance: await WebAssembly.instantiate(answer, imports) };
 };
 
-// NumPy's core library also comes compiled from the page, where it checked the bytes (site/app.js
+// NumPy's core library also comes compiled from the page, where it checked the bytes (site/boot.js
 // tells why). placeLibraries() has it used in place of compiling the snapshot's copy of the same
 // file: Emscripten's WebAssembly.instantiate() of those bytes is answered with that module.
 let numpyCore = null;
@@ -149,6 +150,11 @@ WebAssembly.instantiate = function (source, imports) {
   numpyCompiledByPage = true;
   return instantiate(module, imports).then(function (instance) { return { module: module, instance: instance }; });
 };
+
+async function importRuntime() {
+  await scriptsChecked;
+  SCRIPTS.forEach(function (url) { importScripts(url); });
+}
 
 const nativeImportScripts = self.importScripts.bind(self);
 self.importScripts = function (url) {
@@ -234,16 +240,14 @@ async function startAfresh(options) {
   files.catch(function () {});  // reported already; awaited below
   const pyodide = await loadPyodide(Object.assign({}, options, PYTHON_OPTIONS));
   const [wheel, core] = await files;
-  const site = pyodide._api.sitepackages;
+  const site = PyodideInternals.sitePackages(pyodide);
   const wheelAt = "/tmp/" + NUMPY.wheel, coreAt = site + "/" + NUMPY.core.path;
   pyodide.FS.writeFile(wheelAt, new Uint8Array(wheel));
   const install = pyodide.runPython(INSTALL_NUMPY);
   const libraries = install(wheelAt, site).split("\n");
   install.destroy();
   pyodide.FS.writeFile(coreAt, new Uint8Array(core));
-  for (const path of libraries.concat(coreAt)) {
-    await pyodide._api.loadDynlib(path, false);
-  }
+  await PyodideInternals.loadLibraries(pyodide, libraries.concat(coreAt));
   return pyodide;
 }
 
@@ -253,9 +257,9 @@ async function startAfresh(options) {
 // memory and keeps it in IndexedDB; the next visit restores that instead. A snapshot is used only
 // if it was made from these very runtime files and options and still has its own sha256s;
 // otherwise, or if it fails to restore, CPython starts afresh and a new one is made.
-const SNAPSHOT_MAKER = "tenline snapshot maker";  // the name site/app.js gives it
+const SNAPSHOT_MAKER = "tenline snapshot maker";  // the name site/boot.js gives it
 const SNAPSHOT_OF = JSON.stringify([PYTHON_OPTIONS.env].concat(Object.keys(INTEGRITY).sort()
-  .filter(function (path) { return path.startsWith("site/vendor/"); })
+  .filter(function (path) { return path.startsWith("site/"); })
   .map(function (path) { return INTEGRITY[path]; })));
 
 // Every module the (trimmed) NumPy wheel holds, which is every one the page can import
@@ -344,56 +348,19 @@ function forgetSnapshot() {
 // the snapshot's memory points into. So the maker records where each one went, and its bytes;
 // a later visit loads each at those very places before the memory is restored over them. That
 // the table came out the same is checked (every symbol's address is compared) before it is used.
-function beforeRuntimeStarts(use) {
-  // Emscripten's preRun: the runtime is compiled but nothing has run, nothing is placed yet.
-  const create = self._createPyodideModule;
-  self._createPyodideModule = function (settings) {
-    settings.preRun.push(use);
-    return create(settings);
-  };
-}
-
-// What the maker's runtime loads: each library, and the runtime (Emscripten's Module) itself.
-function recordLibraries() {
-  const record = { libraries: [], Module: null };
-  let loading = null;
-  const instantiate = WebAssembly.instantiate.bind(WebAssembly);
-  WebAssembly.instantiate = function (bytes, imports) {
-    if (loading) {
-      loading.memoryBase = imports.env.__memory_base;
-      loading.tableBase = imports.env.__table_base;
-      loading.bytes = bytes;
-    }
-    return instantiate(bytes, imports);
-  };
-  beforeRuntimeStarts(function (Module) {
-    record.Module = Module;
-    const load = Module.loadDynamicLibrary;
-    Module.loadDynamicLibrary = function (name, flags) {
-      loading = { name: name, global: Boolean(flags.global) };
-      record.libraries.push(loading);
-      return load.apply(this, arguments).finally(function () { loading = null; });
-    };
-  });
-  return record;
-}
-
+// All of it leans on Pyodide's and Emscripten's internals: site/pyodide-internals.js.
 async function makeSnapshot() {
-  await scriptsChecked;
-  importScripts(RUNTIME + "pyodide.js");
-  importScripts(RUNTIME + "pyodide.asm.js");
-  const loaded = recordLibraries();
-  const pyodide = await startAfresh({ _makeSnapshot: true });
+  await importRuntime();
+  const loaded = PyodideInternals.recordLibraries();
+  const pyodide = await startAfresh(PyodideInternals.MAKE_SNAPSHOT);
   pyodide.runPython(IMPORT_NUMPY);
-  const symbols = {};
-  Object.entries(loaded.Module.GOT).forEach(function ([name, address]) { symbols[name] = address.value; });
   for (const library of loaded.libraries) {
     if (!library.bytes) throw new Error(library.name + " was loaded in a way this maker cannot replay");
     library.sha256 = await sha256(library.bytes);
   }
-  const memory = pyodide.makeMemorySnapshot();
+  const memory = PyodideInternals.takeSnapshot(pyodide);
   await keepSnapshot({ of: SNAPSHOT_OF, sha256: await sha256(memory), memory: memory,
-                       libraries: loaded.libraries, symbols: symbols });
+                       libraries: loaded.libraries, symbols: loaded.symbols() });
 }
 
 // The memory and the libraries are kept as Blobs, which IndexedDB stores as files of their own:
@@ -414,40 +381,10 @@ async function keepSnapshot(saved) {
   }
 }
 
-// Loads the snapshot's libraries where the maker had them, before the snapshot's memory is
-// restored (which overwrites what loading them wrote); a failure is kept in `problem`, to be
-// thrown once Pyodide is back (a preRun cannot make loadPyodide fail).
-function placeLibraries(Module, saved, problem) {
-  Module.addRunDependency("tenline: NumPy's libraries");
-  (async function () {
-    // Emscripten reads an already loaded library's places from its handle (struct dso): a
-    // scratch one at the top of the memory, which the restore overwrites.
-    const handle = Module.HEAPU8.length - 64;
-    for (const library of saved.libraries) {
-      if (Module.wasmTable.length > library.tableBase) throw new Error("the function table differs");
-      Module.HEAPU8.fill(0, handle, handle + 64);
-      Module.HEAP8[handle + 8] = 1;  // loaded: use the places below
-      Module.HEAPU32[(handle + 12) >> 2] = library.memoryBase;
-      Module.HEAPU32[(handle + 20) >> 2] = library.tableBase;
-      if (numpyCore && fileName(library.name).startsWith("_multiarray_umath.")) precompiled.set(library.bytes, numpyCore);
-      await Module.loadDynamicLibrary(library.name, {
-        loadAsync: true, nodelete: true, allowUndefined: true, global: library.global,
-        fs: { findObject: function () { return true; }, readFile: function () { return library.bytes; } },
-      }, library.global ? null : {}, handle);
-      delete Module.LDSO.loadedLibsByHandle[handle];
-    }
-    for (const [name, address] of Object.entries(saved.symbols)) {
-      if (Module.GOT[name] && Module.GOT[name].value !== address) throw new Error(name + " moved");
-    }
-  })().catch(function (error) { problem.error = error; }).finally(function () {
-    Module.removeRunDependency("tenline: NumPy's libraries");
-  });
-}
-
 let snapshotWanted = false;  // a fresh start: a snapshot is made after the first prediction
 
 // Asked for on an event, not a timer: in Firefox the 5 s timer this replaced was, now and then,
-// never run. The page starts the maker (site/app.js).
+// never run. The page starts the maker (site/boot.js).
 function makeSnapshotNow() {
   snapshotWanted = false;
   report("make-snapshot", {});
@@ -460,8 +397,13 @@ async function startPython(snapshot) {
   const saved = await snapshot;
   if (saved) {
     restoring = { saved: saved };
+    const core = saved.libraries.find(function (library) {
+      return fileName(library.name).startsWith("_multiarray_umath.");
+    });
+    if (numpyCore && core) precompiled.set(core.bytes, numpyCore);
     try {
-      const pyodide = await loadPyodide(Object.assign({ _loadSnapshot: saved.memory }, PYTHON_OPTIONS));
+      const pyodide = await loadPyodide(Object.assign(PyodideInternals.restoreOptions(saved.memory),
+                                                      PYTHON_OPTIONS));
       if (restoring.error) throw restoring.error;
       report("started", { snapshot: true, compiledByPage: compiledByPage, numpyCompiledByPage: numpyCompiledByPage });
       return pyodide;
@@ -486,11 +428,9 @@ async function start() {
   });
   const sources = Promise.all(PY_FILES.map(function (name) { return afterWasm("../py/" + name); }));
   sources.catch(function () {});  // reported already; awaited below
-  await scriptsChecked;
-  importScripts(RUNTIME + "pyodide.js");
-  importScripts(RUNTIME + "pyodide.asm.js");
-  beforeRuntimeStarts(function (Module) {
-    if (restoring) placeLibraries(Module, restoring.saved, restoring);
+  await importRuntime();
+  PyodideInternals.beforeRuntimeStarts(function (Module) {
+    if (restoring) PyodideInternals.placeLibraries(Module, restoring.saved, restoring);
   });
   const pyodide = await startPython(snapshot);
   const files = await sources;

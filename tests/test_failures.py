@@ -11,6 +11,7 @@ Failing loads log console errors, so these tests use `guard` (no request to anot
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -18,6 +19,8 @@ from playwright.sync_api import expect
 
 from browser import SNAPSHOT_DETAIL, SNAPSHOT_TOLD, STORED_SNAPSHOT, wait_for_snapshot, wait_until
 from pageutil import settled_probability
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Every runtime file the page loads, by path from the site's root; SHORT names the test cases.
 RUNTIME = {
@@ -34,7 +37,15 @@ RUNTIME = {
     "model.py": "py/model.py",
 }
 OTHER_SOURCES = ["history.py", "trainer.py", "state.py", "draw.py", "listing.py", "page.py"]
-SHORT = {name: "numpy.whl" if name.endswith(".whl") else name for name in RUNTIME}
+# Every file PyScript loads on the page's main thread (site/boot.js checks each): its modules,
+# MicroPython, the config and py/ui.py. A missing and a damaged file take the two ways a failure
+# is told there (an HTTP error, a failed checksum); refused and truncated take the same two.
+ON_PAGE = {Path(entry["path"]).name: "site/vendor/" + entry["path"]
+           for entry in json.loads((ROOT / "vendor.lock.json").read_text())["files"]
+           if entry["source"] in ("pyscript", "micropython")}
+ON_PAGE.update({"pyscript.toml": "pyscript.toml", "ui.py": "py/ui.py"})
+RUNTIME.update({"pyodide-internals.js": "site/pyodide-internals.js"})
+SHORT = {name: "numpy.whl" if name.endswith(".whl") else name for name in {**RUNTIME, **ON_PAGE}}
 
 # A failure known from a request or an error event is reported within seconds (1-2 s for most
 # cases here, up to 8 s for the NumPy wheel on a busy 2-core machine: the runtime must start before
@@ -138,24 +149,26 @@ def assert_never_settled(page):
     assert page.evaluate("window.__tenlineSettled") is False, "a prediction was shown"
 
 
-MATRIX = [pytest.param(name, way, id=f"{SHORT[name]}-{way}")
-          for name in RUNTIME for way in WAYS]
+MATRIX = [pytest.param(path, way, id=f"{SHORT[name]}-{way}")
+          for name, path in RUNTIME.items() for way in WAYS] + [
+          pytest.param(path, way, id=f"{name}-{way}")
+          for name, path in ON_PAGE.items() for way in ("missing", "corrupted")]
 
 
 # ---- the tests -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, way", MATRIX)
-def test_failing_runtime_file_is_named_at_once(failing, base_url, name, way):
+@pytest.mark.parametrize("path, way", MATRIX)
+def test_failing_runtime_file_is_named_at_once(failing, base_url, path, way):
     page = failing
-    page.route(f"**/{RUNTIME[name]}", WAYS[way])
+    page.route(f"**/{path}", WAYS[way])
     page.goto(base_url)
-    text = assert_reported(page, name)
+    text = assert_reported(page, Path(path).name)
     assert "30 seconds" not in text  # the failing request said it, not the stall timer
 
 
 @pytest.mark.parametrize("change", [truncated, with_a_custom_section])
 def test_changed_webassembly_on_a_later_visit_is_named(failing, base_url, change):
-    # A later visit compiles pyodide.asm.wasm on the page (site/app.js), which must not hand on a
+    # A later visit compiles pyodide.asm.wasm on the page (site/boot.js), which must not hand on a
     # module from bytes that are not the file's, even if they compile: the worker's own checked
     # request then names the file.
     page = failing
@@ -231,6 +244,18 @@ def test_script_that_fails_its_checksum_is_named_and_not_run(failing, base_url, 
     expect(page.get_by_role("alert")).to_contain_text(name, timeout=1_000)
 
 
+@pytest.mark.parametrize("name", ["ui.py", "core.js"])
+def test_page_python_that_fails_its_checksum_is_named_and_not_run(failing, base_url, name):
+    # Changed harmlessly, the file would run just the same: only its checksum tells.
+    page = failing
+    page.route(f"**/{ON_PAGE[name]}", harmlessly_changed)
+    page.goto(base_url)
+    assert_reported(page, name)
+    page.wait_for_timeout(3_000)  # what a start would take to show a prediction, had it run
+    assert_never_settled(page)
+    expect(page.locator("html")).not_to_have_attribute("data-runtime", "ready")
+
+
 def test_missing_webassembly_is_reported(failing, base_url):
     page = failing
     page.add_init_script("delete window.WebAssembly")
@@ -256,21 +281,21 @@ def test_webassembly_refused_by_content_security_policy_is_reported(failing, bas
     assert_reported(page, "WebAssembly")
 
 
-STALLS = [pytest.param(name, id=SHORT[name]) for name in RUNTIME]
+STALLS = [pytest.param(path, id=SHORT[name]) for name, path in {**RUNTIME, **ON_PAGE}.items()]
 
 
-@pytest.mark.parametrize("name", STALLS)
-def test_stalled_download_is_reported(failing, base_url, name):
+@pytest.mark.parametrize("path", STALLS)
+def test_stalled_download_is_reported(failing, base_url, path):
     # Hold the file's download forever and let the page's clock run 30 s ahead.
     page = failing
     page.clock.install()
     held = []
-    page.route(f"**/{RUNTIME[name]}", lambda route: held.append(route))
-    with page.expect_request(f"**/{RUNTIME[name]}", timeout=PROMPT_MS):
+    page.route(f"**/{path}", lambda route: held.append(route))
+    with page.expect_request(f"**/{path}", timeout=PROMPT_MS):
         page.goto(base_url)
     expect(page.get_by_role("alert")).to_be_empty()
     page.clock.run_for(31_000)
-    text = assert_reported(page, name, within_ms=5_000)
+    text = assert_reported(page, Path(path).name, within_ms=5_000)
     assert "30 seconds" in text
     for route in held:
         try:

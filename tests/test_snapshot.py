@@ -1,7 +1,7 @@
 """A later visit restores CPython from the snapshot the page kept after the first one
 (site/worker.js), gives the very numbers CPython gives, and never trusts a snapshot that is
 damaged or was made from other runtime files: it starts afresh and makes a new one. It also runs
-WebAssembly the page compiled (site/app.js), and starts all the same when the page cannot."""
+WebAssembly the page compiled (site/boot.js), and starts all the same when the page cannot."""
 
 import pytest
 from playwright.sync_api import expect
@@ -103,7 +103,7 @@ def test_a_later_visit_starts_when_the_page_cannot_compile_webassembly(page, cle
 
 
 def test_a_changed_numpy_library_file_is_not_used_on_a_later_visit(page, clean, base_url):
-    # The page compiles NumPy's core library from its own file (site/app.js); a file that is not
+    # The page compiles NumPy's core library from its own file (site/boot.js); a file that is not
     # the one built (here still valid WebAssembly) is not handed over: the snapshot's checked
     # copy is compiled instead, and the numbers are the same.
     page.goto(base_url)

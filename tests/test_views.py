@@ -181,7 +181,7 @@ def test_the_page_declares_a_strict_content_security_policy(page, base_url, clea
     policy = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
     assert "default-src 'none'" in policy and "script-src 'self' 'wasm-unsafe-eval';" in policy
     # No eval, no inline script or style on the main thread; compiling WebAssembly is allowed, as
-    # the page compiles Pyodide's for its workers (site/app.js says why).
+    # the page compiles Pyodide's for its workers (site/boot.js says why).
     assert policy.replace("'wasm-unsafe-eval'", "").count("unsafe") == 0
     settled_probability(page)
 

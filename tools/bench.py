@@ -13,6 +13,7 @@ Every request to another origin is refused and counted. The exit status is 0 unl
 cannot be loaded at all.
 """
 
+import argparse
 import gzip
 import shutil
 import statistics
@@ -87,13 +88,21 @@ def longest_task(page, since=0.0, until=float("inf")):
                          [since, until if until != float("inf") else 1e15])
 
 
+# When the controls answer (py/ui.py has bound them; a page without that mark, the reference,
+# counts its first prediction) and when the page first painted, in ms from navigation start.
+CONTROLS_AND_PAINT = """() => [
+  (performance.getEntriesByName('tenline:controls-bound')[0] || {}).startTime ?? window.__firstPrediction,
+  (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? NaN]"""
+
+
 def first_prediction(page, url):
-    """Navigate; ms from navigation start to the first settled readout, and the longest task."""
+    """Navigate; ms from navigation start to the first settled readout, the longest task before
+    it, and when the controls answered and the page first painted."""
     page.goto(url)
     page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
     wait_until(page, "() => window.__firstPrediction !== undefined")
     at = page.evaluate("window.__firstPrediction")
-    return at, longest_task(page, until=at)
+    return (at, longest_task(page, until=at), *page.evaluate(CONTROLS_AND_PAINT))
 
 
 VISITS = ["cold load", "repeat visit", "third visit"]  # what visit_thrice measures, in order
@@ -102,7 +111,7 @@ VISITS = ["cold load", "repeat visit", "third visit"]  # what visit_thrice measu
 def visit_thrice(browser, base, path, root, foreign):
     """A cold visit, a repeat visit and a third in one fresh context: ({visit: (ms to the first
     prediction, longest task)}, bytes of the cold visit). The third tells whether a second visit
-    left anything still to cache (tenline's should not: site/app.js).
+    left anything still to cache (tenline's should not: site/boot.js).
     Both pages are left alone for BETWEEN_VISITS_MS before each return, as a reader would before
     coming back (browsers finish caching compiled code in the background), and tenline's waits
     until it has kept its start-up snapshot, as any later visit would find it."""
@@ -116,7 +125,7 @@ def visit_thrice(browser, base, path, root, foreign):
     cold_bytes = transferred(root, paths)
     for visit in VISITS[1:]:
         page.wait_for_timeout(BETWEEN_VISITS_MS)
-        if path == "" and len(measured) == 1:  # the second visit restores it, and makes none
+        if path != "reference.html" and len(measured) == 1:  # the second restores it, makes none
             wait_for_snapshot(page)
         measured[visit] = first_prediction(page, url)
     context.close()
@@ -131,11 +140,12 @@ def transferred(root, paths):
     return raw, sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
 
 
-def bench_loading(browser, base, root, foreign):
-    """tenline and the plain-Pyodide reference, interleaved, several times each."""
-    results = {"tenline": [], "reference": []}
+def bench_loading(browser, base, root, foreign, pages):
+    """Each of `pages` ({name: path}: tenline, the plain-Pyodide reference, maybe a baseline
+    build), interleaved, several times each."""
+    results = {name: [] for name in pages}
     for _ in range(RUNS):
-        for name, path in (("tenline", ""), ("reference", "reference.html")):
+        for name, path in pages.items():
             results[name].append(visit_thrice(browser, base, path, root, foreign))
     return results
 
@@ -254,15 +264,38 @@ def report_loading(loads):
             row(f"{measure}{visit}, tenline", spread(ours))
             ratio = f"   tenline/ref {median(ours) / median(ref):4.2f}×" if median(ref) else ""
             row(f"{measure}{visit}, reference", spread(ref) + ratio)
-    for name in ("tenline", "reference"):
+    for visit in VISITS[:2]:
+        bound, painted = ([measured[visit][i] for measured, _ in loads["tenline"]] for i in (2, 3))
+        row(f"controls answer (py/ui.py bound), {visit}",
+            spread(bound) + f"   first paint {median(painted):4.0f} ms")
+    for name in loads:
         raw, zipped = loads[name][0][1]
         row(f"bytes on a cold visit, {name}", f"{raw / 1e6:5.2f} MB raw  {zipped / 1e6:5.2f} MB gzip")
+    if "baseline" in loads:
+        print("A/B against the baseline build (--against), the same interleaved runs:")
+        for visit in VISITS[:2]:
+            ours, base = ([measured[visit][0] for measured, _ in loads[name]]
+                          for name in ("tenline", "baseline"))
+            paired = [a - b for a, b in zip(ours, base)]
+            row(f"{visit}, tenline - baseline",
+                f"median {median(paired):+6.0f} ms ({median(paired) / median(base):+.1%})"
+                f"  min {min(paired):+6.0f}  max {max(paired):+6.0f} ms  (baseline median"
+                f" {median(base):.0f} ms)")
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", type=Path, metavar="SITE",
+                        help="another built site (a _site/ of an earlier commit), loaded"
+                             " interleaved with this one for an A/B of the first prediction")
+    args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="tenline-bench-"))
     for entry in (ROOT / "_site").iterdir():
         (root / entry.name).symlink_to(entry)
+    pages = {"tenline": "", "reference": "reference.html"}
+    if args.against:
+        (root / "baseline").symlink_to(args.against.resolve())
+        pages["baseline"] = "baseline/"
     (root / "reference.html").symlink_to(ROOT / "tools" / "bench_reference.html")
     (root / "original").symlink_to(ROOT / "site" / "vendor" / "pyodide")  # as fetched, not derived
     port = free_port()
@@ -274,7 +307,7 @@ def main():
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"tenline bench, {time.strftime('%Y-%m-%d %H:%M')}, Chromium {browser.version}")
             try:
-                loads = bench_loading(browser, url, root, foreign)
+                loads = bench_loading(browser, url, root, foreign, pages)
             except PlaywrightError as err:
                 print(f"The page could not be loaded: {err}", file=sys.stderr)
                 return 1

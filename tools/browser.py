@@ -81,15 +81,15 @@ STORED_SNAPSHOT = f"""async () => {{ {SNAPSHOT_DB}
 }}"""
 
 
-# Whether the page's CPython was restored from a snapshot (site/app.js marks its start).
+# Whether the page's CPython was restored from a snapshot (site/boot.js marks its start).
 STARTED_FROM_SNAPSHOT = "performance.getEntriesByName('tenline:python-started')[0].detail.snapshot"
-# Whether the Python worker was handed WebAssembly the page compiled (site/app.js says when).
+# Whether the Python worker was handed WebAssembly the page compiled (site/boot.js says when).
 COMPILED_BY_PAGE = "performance.getEntriesByName('tenline:python-started')[0].detail.compiledByPage"
 # Whether it was also handed NumPy's core library compiled by the page, and used it.
 NUMPY_COMPILED_BY_PAGE = ("performance.getEntriesByName('tenline:python-started')[0]"
                           ".detail.numpyCompiledByPage")
 
-# What the page says of its snapshot maker (site/app.js marks it): whether it kept a snapshot
+# What the page says of its snapshot maker (site/boot.js marks it): whether it kept a snapshot
 # and, if not, why. Asked of the page rather than of IndexedDB, so that waiting never competes
 # with the page's own write.
 SNAPSHOT_TOLD = "performance.getEntriesByName('tenline:snapshot').length > 0"

@@ -132,7 +132,8 @@ def write_integrity(out):
     numpy_wheel = json.loads((runtime / "pyodide-lock.json").read_text())["packages"]["numpy"]["file_name"]
     fill_constants(worker, worker, {
         "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path)
-                                  for path in [*worker_py, *sorted(runtime.iterdir())]},
+                                  for path in [*worker_py, out / "site" / "pyodide-internals.js",
+                                               *sorted(runtime.iterdir())]},
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in worker_py],
         "const NUMPY = {};": {"wheel": numpy_wheel,
                               "core": {"file": numpy_core_served, "path": numpy_core}}})

@@ -72,7 +72,7 @@ def wanted(name, keep):
 # Members served as files of their own, beside the wheel, under these names (.wasm: served as
 # application/wasm, as compiling a download needs). NumPy's core library: the page compiles it, as
 # it compiles pyodide.asm.wasm, so that Chromium keeps its compiled code for a repeat visit
-# (site/app.js), and site/worker.js puts it where the wheel would have. In the wheel as well, a
+# (site/boot.js), and site/worker.js puts it where the wheel would have. In the wheel as well, a
 # first visit would download it twice.
 APART = {"numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so": "_multiarray_umath.wasm"}
 

@@ -82,7 +82,7 @@ SETTING_LOOP = """async ([steps, timeout]) => {""" + IN_PAGE + """
     if (kind === 'hash') {
       const sent = new Promise(resolve => addEventListener('hashchange', resolve, {once: true}));
       location.hash = value;
-      await within(sent, timeout, `hashchange to ${value}`);  // app.js has sent it by now
+      await within(sent, timeout, `hashchange to ${value}`);  // py/ui.py has sent it by now
     } else {
       const field = document.getElementById('seed');
       field.value = value;

@@ -189,6 +189,7 @@ def stop_playing():
 def on_bit(event):
     bits = list(state.bits)
     bits[int(event["id"][-1]) - 1] = int(event["checked"])
+    page.show_bits(bits)  # over an older answer that the page may have shown since the click
     apply(replace(state, bits=tuple(bits)))
 
 

@@ -9,7 +9,7 @@ carries the messages (`bridge`) and names a runtime that fails to load.
 
 import json
 
-from pyscript import document, when, window
+from pyscript import document, window
 from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules.boot import bridge
 
@@ -25,6 +25,7 @@ FORWARDED = {
 readout = document.getElementById("prediction")
 status = document.getElementById("status")
 motion = window.matchMedia("(prefers-reduced-motion: reduce)")
+caught_up = True  # whether the worker has answered every event sent to it
 
 
 def send(event):
@@ -52,50 +53,67 @@ def environment(kind):
     send({"type": kind, "hash": window.location.hash, "reduced": bool(motion.matches)})
 
 
-@when("click", "#copy-link")
-async def copy_link(event):
+def say(text):
+    status.textContent = text
+
+
+# (a promise that resolves with undefined calls its callback with no argument)
+copied = create_proxy(lambda *_: say("Link copied: it opens this exact network."))
+not_copied = create_proxy(lambda *_: say("Could not copy; the address bar holds the link."))
+
+
+def copy_link(event):
     # Copying needs no worker: the address bar already holds every setting.
     try:
-        await window.navigator.clipboard.writeText(window.location.href)
-        status.textContent = "Link copied: it opens this exact network."
-    except Exception:
-        status.textContent = "Could not copy; the address bar holds the link."
+        window.navigator.clipboard.writeText(window.location.href).then(copied, not_copied)
+    except Exception:  # no clipboard here (an insecure context, say)
+        not_copied()
 
 
 # ---- what the worker sends -------------------------------------------------------------------
 
+by_id = {}  # "#id": [the element], found once: the page's own elements stay
+
+
 def each(selector):
+    """The elements an op names: one of the page's own, by its id, or any inside what Python
+    draws, found afresh."""
+    if selector.startswith("#") and " " not in selector:
+        if selector not in by_id:
+            by_id[selector] = [document.querySelector(selector)]
+        return by_id[selector]
     return document.querySelectorAll(selector)
 
 
-def show_text(caught_up, selector, text):
+def show_text(selector, text):
     for element in each(selector):
         element.textContent = text
 
 
-def show_html(caught_up, selector, html):
+def show_html(selector, html):
     for element in each(selector):
         element.innerHTML = html
 
 
-def set_property(caught_up, selector, name, value):
+def set_property(selector, name, value):
     for element in each(selector):
         # The reader's own newer input wins over Python's echo of an older one (a slider dragged on).
-        if not caught_up and name in ("value", "checked") and element.isSameNode(document.activeElement):
+        if (not caught_up and name in ("value", "checked")
+                and element.isSameNode(document.activeElement)):
             continue
         setattr(element, name, value)
 
 
-def set_attribute(caught_up, selector, name, value):
+def set_attribute(selector, name, value):
     for element in each(selector):
         element.setAttribute(name, value)
 
 
-def show_url(caught_up, fragment):
+def show_url(fragment):
     window.history.replaceState(None, "", "#" + fragment)
 
 
-def download(caught_up, filename, text):
+def download(filename, text):
     link = document.createElement("a")
     link.href = window.URL.createObjectURL(window.Blob.new(to_js([text]),
                                                           to_js({"type": "text/x-python"})))
@@ -104,7 +122,7 @@ def download(caught_up, filename, text):
     window.URL.revokeObjectURL(link.href)
 
 
-def show_ready(caught_up):
+def show_ready():
     document.documentElement.dataset.runtime = "ready"
     bridge.keepForOffline()
 
@@ -113,13 +131,28 @@ OPS = {"text": show_text, "html": show_html, "prop": set_property, "attr": set_a
        "url": show_url, "download": download, "ready": show_ready}
 
 
-def apply(text, caught_up):
-    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}. The readout is
-    busy until it shows the network trained for the current state and every event is answered."""
+def apply(text, answered_all):
+    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}, and whether it
+    has answered every event sent. The readout is busy until it shows the network trained for
+    the current state and every event is answered."""
+    global caught_up
+    caught_up = answered_all
     answer = json.loads(text)
     for name, *args in answer["ops"]:
-        OPS[name](caught_up, *args)
+        OPS[name](*args)
     readout.setAttribute("aria-busy", "false" if answer["settled"] and caught_up else "true")
+    while early:
+        tell_early(*early.pop(0))
+
+
+def tell_early(element, value):
+    """A change the reader made before this script ran, put back (the worker's first answer has
+    drawn the page's address over it) and told, as if just made."""
+    if element.type == "checkbox":
+        element.checked = value
+    else:
+        element.value = value
+    element.dispatchEvent(window.Event.new("input" if element.type == "number" else "change"))
 
 
 def changed_before(element):
@@ -133,26 +166,26 @@ def changed_before(element):
 
 # ---- start -----------------------------------------------------------------------------------
 
+# Bound with the DOM's addEventListener, as pyscript.when would, without its import of
+# pyscript.web, which MicroPython would compile in the page's start-up task (~25 ms here).
+listener = create_proxy(forward)
 for kind, ids in FORWARDED.items():
-    when(kind, ", ".join("#" + id for id in ids))(forward)
+    for id in ids:
+        document.getElementById(id).addEventListener(kind, listener)
+document.getElementById("copy-link").addEventListener("click", create_proxy(copy_link))
 # (pyscript's `window` calls lose `this` for addEventListener; the page's own window keeps it)
 document.defaultView.addEventListener("hashchange",
                                       create_proxy(lambda event: environment("hashchange")))
 motion.addEventListener("change", create_proxy(lambda event: environment("motion")))
 
-# What the reader changed before this script ran is told now, as if just changed: once the
-# worker's first answers (made for the page's address, see boot.js) are applied, it is put back
-# and sent. The buttons that need Python wait for it (index.html).
+# What the reader changed before this script ran is told once the worker's first answer, which
+# shows the page's address (see boot.js), is applied. The buttons that need Python wait for this
+# script (index.html).
 early = [(element, element.checked if element.type == "checkbox" else element.value)
-         for element in each(".input-bit, #training-set, #hidden, #iterations, #seed, #rate")
+         for element in document.querySelectorAll(
+             ".input-bit, #training-set, #hidden, #iterations, #seed, #rate")
          if changed_before(element)]
 bridge.listen(create_proxy(apply))
-for element, value in early:
-    if element.type == "checkbox":
-        element.checked = value
-    else:
-        element.value = value
-    element.dispatchEvent(window.Event.new("input" if element.type == "number" else "change"))
-for element in each("button[data-waits-for-python]"):
+for element in document.querySelectorAll("button[data-waits-for-python]"):
     element.disabled = False
 window.performance.mark("tenline:controls-bound")  # for whoever measures (tools/bench.py)

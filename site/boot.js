@@ -4,7 +4,7 @@
 // (site/worker.js), decides and computes everything. This module
 // - starts the Python worker at once (and, after a first visit, the snapshot maker), and hands
 //   it WebAssembly compiled on the page, for Chromium's code cache;
-// - starts PyScript once the worker's CPython is up, every file it loads checked by its sha256;
+// - starts PyScript beside it, every file it loads checked by its sha256;
 // - carries messages between the worker and py/ui.py (`bridge`, which ui.py imports);
 // - is the watchdog: a runtime that cannot load is named in the one role="alert" element
 //   instead of a spinner forever;
@@ -181,15 +181,15 @@ window.fetch = function (input, init) {
   });
 };
 
-// PyScript, on this thread: MicroPython runs py/ui.py (index.html's <script type="mpy">). It
-// starts once the worker's CPython is up, so that its own start never competes for the CPU with
-// CPython's (the longest part of a first visit); the worker's answers wait for it. PyScript's
-// default worker hook is compiled with Function(), which the page's Content-Security-Policy
-// refuses; the page uses no PyScript worker, so the hook is cleared before any script starts.
-let pyscriptStarted = false;
+// PyScript, on this thread: MicroPython runs py/ui.py (index.html's <script type="mpy">); the
+// worker's answers wait for it. It starts at once, beside the worker: its start (compiling
+// MicroPython's and PyScript's Python, one task of 60-200 ms here) then falls where the page has
+// nothing else to do, and the controls answer long before the first prediction. (Started once
+// the worker's CPython was up instead, its task ran beside CPython's busiest phase: longer, and
+// a repeat visit's first prediction waited for it.) PyScript's default worker hook is compiled
+// with Function(), which the page's Content-Security-Policy refuses; the page uses no PyScript
+// worker, so the hook is cleared before any script starts.
 function startPyScript() {
-  if (pyscriptStarted) return;
-  pyscriptStarted = true;
   const modules = Object.entries(PAGE_INTEGRITY).filter(([path]) => /\.m?js$/.test(path));
   Promise.all(modules.map(([path, integrity]) => preloaded(path, integrity)))
     .then(() => import(SITE_ROOT + "site/vendor/pyscript/core.js"))
@@ -265,7 +265,6 @@ function start() {
       performance.mark("tenline:python-started",
                        { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage,
                                    numpyCompiledByPage: data.numpyCompiledByPage } });
-      startPyScript();
     }
     else if (data.kind === "make-snapshot") makeSnapshot(script);
     else if (data.kind === "loading") pending.add(data.file);
@@ -293,6 +292,7 @@ function start() {
   // py/ui.py reports what changes later.
   bridge.send(JSON.stringify({ type: "start", hash: location.hash,
                                reduced: matchMedia("(prefers-reduced-motion: reduce)").matches }));
+  startPyScript();
 }
 
 start();

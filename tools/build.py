@@ -137,7 +137,7 @@ def write_integrity(out):
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in worker_py],
         "const NUMPY = {};": {"wheel": numpy_wheel,
                               "core": {"file": numpy_core_served, "path": numpy_core}}})
-    page_files = [*sorted((out / "site" / "vendor" / "pyscript").iterdir()),
+    page_files = [*sorted((out / "site" / "vendor" / "pyscript").glob("*.js")),
                   *sorted((out / "site" / "vendor" / "micropython").iterdir()),
                   out / "pyscript.toml", out / "py" / PAGE_PYTHON]
     fill_constants(boot, boot, {'const WORKER_INTEGRITY = "";': sri(worker),
@@ -153,7 +153,8 @@ def write_service_worker(out):
     It starts from the repository's sw.js, so a built site can be given a new version."""
     files = [out / "index.html", out / "pyscript.toml", *sorted((out / "site").rglob("*")),
              *sorted((out / "py").rglob("*"))]
-    names = [path.relative_to(out).as_posix() for path in files if path.is_file()]
+    names = [path.relative_to(out).as_posix() for path in files
+             if path.is_file() and path.suffix != ".map"]  # source maps: for developer tools only
     version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())
     fill_constants(ROOT / "sw.js", out / "sw.js", {'const VERSION = "dev";': version.hexdigest()[:16],
                                                    "const FILES = [];": ["./", *names]})

@@ -397,10 +397,6 @@ async function startPython(snapshot) {
   const saved = await snapshot;
   if (saved) {
     restoring = { saved: saved };
-    const core = saved.libraries.find(function (library) {
-      return fileName(library.name).startsWith("_multiarray_umath.");
-    });
-    if (numpyCore && core) precompiled.set(core.bytes, numpyCore);
     try {
       const pyodide = await loadPyodide(Object.assign(PyodideInternals.restoreOptions(saved.memory),
                                                       PYTHON_OPTIONS));
@@ -430,7 +426,14 @@ async function start() {
   sources.catch(function () {});  // reported already; awaited below
   await importRuntime();
   PyodideInternals.beforeRuntimeStarts(function (Module) {
-    if (restoring) PyodideInternals.placeLibraries(Module, restoring.saved, restoring);
+    if (!restoring) return;
+    // The page's message has come by now (the runtime it carries is running): NumPy's core
+    // library, if it sent one compiled, is used for the snapshot's copy of that file.
+    const core = restoring.saved.libraries.find(function (library) {
+      return fileName(library.name).startsWith("_multiarray_umath.");
+    });
+    if (numpyCore && core) precompiled.set(core.bytes, numpyCore);
+    PyodideInternals.placeLibraries(Module, restoring.saved, restoring);
   });
   const pyodide = await startPython(snapshot);
   const files = await sources;

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = {
     "worker.js": "site/worker.js",
     "pyodide.js": "site/vendor/pyodide/pyodide.js",
+    "pyodide-internals.js": "site/pyodide-internals.js",
     "pyodide.asm.js": "site/vendor/pyodide/pyodide.asm.js",
     "pyodide.asm.wasm": "site/vendor/pyodide/pyodide.asm.wasm",
     "python_stdlib.zip": "site/vendor/pyodide/python_stdlib.zip",
@@ -45,7 +46,6 @@ ON_PAGE = {Path(entry["path"]).name: "site/vendor/" + entry["path"]
            for entry in json.loads((ROOT / "vendor.lock.json").read_text())["files"]
            if entry["source"] in ("pyscript", "micropython") and not entry["path"].endswith(".map")}
 ON_PAGE.update({"pyscript.toml": "pyscript.toml", "ui.py": "py/ui.py"})
-RUNTIME.update({"pyodide-internals.js": "site/pyodide-internals.js"})
 SHORT = {name: "numpy.whl" if name.endswith(".whl") else name for name in {**RUNTIME, **ON_PAGE}}
 
 # A failure known from a request or an error event is reported within seconds (1-2 s for most

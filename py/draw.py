@@ -198,7 +198,7 @@ def network_diagram(weights, activations):
            for i in range(len(column))] for column in names]
     titles = ["inputs"] + ["hidden"] * (count - 2) + ["output"]
     parts = [_text(x, 14, title, "col-label") for x, title in zip(xs, titles)]
-    for layer, i, j, source, target, v in _connections(weights):
+    for n, (layer, i, j, source, target, v) in enumerate(_connections(weights)):
         label = _esc(_weight_label(source, target, v))
         x1, y1 = xs[layer] + NODE_W / 2, ys[layer][i]  # from the right of one pill ...
         x2, y2 = xs[layer + 1] - NODE_W / 2, ys[layer + 1][j]  # ... to the left of the next
@@ -206,7 +206,9 @@ def network_diagram(weights, activations):
         # A wide transparent path under the line makes thin weights easy to hover (a path, so
         # the stylesheet's `.weight line` colours leave it alone).
         hit = f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}"
-        parts.append(f'<g class="weight {"pos" if v >= 0 else "neg"}" tabindex="0" role="img" '
+        # One tab stop for all weights (a roving tabindex: arrow keys move inside, py/ui.py).
+        parts.append(f'<g class="weight {"pos" if v >= 0 else "neg"}" role="img" '
+                     f'tabindex="{-1 if n else 0}" data-key="weight-{layer}-{i}-{j}" '
                      f'aria-label="{label}" {_value(v)}><title>{label}</title>'
                      f'<path class="hit" d="{hit}"/><line class="edge" {ends} '
                      f'stroke-width="{min(max(abs(v), MIN_WIDTH), MAX_WIDTH):.2f}"/></g>')
@@ -219,7 +221,8 @@ def network_diagram(weights, activations):
     hidden = f"{len(names[1])} hidden neurons, " if count == 3 else ""
     label = (f"Network diagram: 3 inputs, {hidden}1 output, {sum(w.size for w in weights)} "
              f"weights; line width shows a weight's size, colour and dashes its sign. "
-             f"Activations: {described}. Focus or hover a connection for its weight.")
+             f"Activations: {described}. Focus a connection for its weight, arrow keys for the "
+             f"next; or hover one.")
     # A group, not an image: an image's children are hidden from assistive technology, and
     # every weight inside must be reachable.
     return _svg(DIAGRAM_W, DIAGRAM_H, "network-chart", "group", label, "".join(parts))
@@ -252,7 +255,7 @@ def truth_table(outputs, rows, bits):
                 "rounded output differs from target</span>") if wrong else ""
         html_rows.append(
             f'<tr data-inputs="{packed}"{current}><th scope="row"><button type="button" '
-            f'class="set-bits" data-bits="{packed}" aria-label="Set input bits to {spaced}">'
+            f'class="set-bits" data-bits="{packed}" data-key="bits-{packed}" aria-label="Set input bits to {spaced}">'
             f'{spaced}</button></th><td class="num" {_value(out)}>{_num(out, 8)}</td>'
             f'<td><meter min="0" max="1" value="{float(out)!r}" '
             f'aria-label="Output for {spaced}"></meter></td>'

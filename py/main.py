@@ -1,18 +1,19 @@
 """The page's controller: one State, kept in the URL, turned into training runs and views.
 
-It runs in the web worker (site/worker.js), which hands it the reader's events as JSON through
-`handle` (py/ui.py sends them from the page's main thread); page.py sends back what to show.
-Every change the reader makes goes through `apply`: it writes the canonical fragment, and either
-retrains (any setting but the input bits and the iteration shown; after typing pauses) or only
-shows the network at the chosen iteration. Numbers come from the Trainer.
+It runs in the web worker (site/worker.js), which calls `start` with the function that carries
+page.py's ops to the page, then hands it the reader's events as JSON through `handle` (py/ui.py
+sends them from the page's main thread). Every change the reader makes goes through `apply`: it
+writes the canonical fragment, and either retrains (a training setting changed; after typing
+pauses) or shows the network at the chosen iteration and input bits, following a run in progress
+when there is one. Numbers come from the Trainer.
 """
 
 import asyncio
+import itertools
 import json
 import time
+import traceback
 from dataclasses import replace
-
-import js
 
 import listing
 import page
@@ -30,10 +31,14 @@ REDUCED_JUMPS = 20
 trainer = Trainer()
 state = DEFAULT
 trained_for = None  # the State (bits and `at` aside) that the trainer's finished run belongs to
+training_for = None  # the same for the run scheduled or under way, until it ends
+drawn_at = None  # the iteration of the last frame drawn of the run under way
 pending_change = 0  # counts changes, so a delayed training run knows when it is out of date
 playing = False
 reduced_motion = False  # the reader's prefers-reduced-motion, as the page reports it
 table = DEFAULT.rows  # the training table as shown, which may be invalid (then state.rows is not)
+row_ids = ()  # each shown row's identity: events name rows by it, so a removed row is not another
+new_row_id = itertools.count()
 messages = {}  # what the alert says, by source: "url" or a state key
 
 
@@ -79,8 +84,18 @@ def apply(new_state, delay=TYPING_PAUSE):
     page.mark_busy()
     if trained():
         show_network(same_network)
+    elif training_settings(state) == training_for:
+        follow_run()
     else:
         schedule_training(delay)
+
+
+def follow_run():
+    """The input views and readout for the run under way: it goes on for these settings (the
+    bits or the iteration to show changed); its next frames, and its end, show them too."""
+    if drawn_at is not None:
+        page.show_input_views(trainer.at(drawn_at, with_step=False, reuse=True), state)
+        show_prediction(settled=False)
 
 
 def load(fragment, delay=0):
@@ -90,34 +105,37 @@ def load(fragment, delay=0):
     if problems:
         messages["url"] = " ".join(problems)
     show_messages()
-    show_table(new_state.rows)
+    show_table(new_state.rows, new_ids(new_state.rows))
     page.show_fields(new_state)
     page.show_bits(new_state.bits)
     apply(new_state, delay)
 
 
 def schedule_training(delay):
-    global pending_change, playing
+    global pending_change, playing, trained_for, training_for, drawn_at
     pending_change += 1
     playing = False
+    trained_for, training_for, drawn_at = None, training_settings(state), None
     trainer.cancel()
-    asyncio.ensure_future(train_current(pending_change, delay))
+    asyncio.ensure_future(reporting(train_current(pending_change, delay)))
 
 
 async def train_current(change, delay):
-    global trained_for
+    global trained_for, training_for
     await asyncio.sleep(delay)
     if change != pending_change:
         return  # a newer change came while waiting: its own run follows
-    goal = training_settings(state)
+    goal = training_for
     page.show_status(f"Training {goal.iterations:,} iterations…")
     next_redraw = time.perf_counter() + FIRST_REDRAW_AFTER
 
     def on_progress(done, total, seconds):
         nonlocal next_redraw
+        global drawn_at
         page.show_progress(done, total, seconds)
         if time.perf_counter() > next_redraw and done < total:  # the last frame: show_network
             next_redraw = time.perf_counter() + PROGRESS_EVERY
+            drawn_at = done
             page.show_snapshot(trainer.at(done, with_step=False), state, with_step=False)
             page.show_scrubber(done, total, enabled=False, playing=False)
             show_prediction(settled=False)
@@ -128,10 +146,11 @@ async def train_current(change, delay):
     except Cancelled:
         return
     except (ArithmeticError, ValueError, MemoryError) as err:  # said in words, not a traceback
+        training_for = None
         page.show_alert([f"Training stopped: {err}. Try other settings or Restore defaults."])
         page.show_status("Training stopped.")
         return
-    trained_for = goal
+    trained_for, training_for = goal, None
     page.show_status(f"Ready: trained {goal.iterations:,} iterations"
                      f" in {seconds * 1000:,.0f} ms.")
     show_network()
@@ -157,20 +176,24 @@ def go_to(k):
     apply(with_at(state, k))
 
 
-def show_table(rows):
-    global table
-    table = rows
-    page.show_rows(rows)
+def new_ids(rows):
+    return tuple(next(new_row_id) for _ in rows)
+
+
+def show_table(rows, ids):
+    global table, row_ids
+    table, row_ids = rows, ids
+    page.show_rows(rows, ids)
     page.show_preset(rows)
 
 
-def edit_table(rows, redraw=True):
+def edit_table(rows, ids, redraw=True):
     """A new training table from the reader: shown as it is, used if it is valid. A checkbox
     the reader ticked needs no redraw (which would also take the focus away from it)."""
-    global table
-    table = rows
+    global table, row_ids
+    table, row_ids = rows, ids
     if redraw:
-        page.show_rows(rows)
+        page.show_rows(rows, ids)
     valid = edit("rows", format_rows(rows))
     page.mark_rows_invalid(not valid)
     if valid:
@@ -206,30 +229,46 @@ def on_field(event):
     page.mark_field(key, not edit(key, text))
 
 
+def row_index(event, name):
+    """Where the row an event names (by identity, in data-<name>) is now; None if it is gone,
+    as when the reader removed it just before: the event is then dropped."""
+    given = event["data"].get(name)
+    return next((i for i, id in enumerate(row_ids) if str(id) == given), None)
+
+
 def on_row_box(event):
-    row, col = int(event["data"]["row"]), int(event["data"]["col"])
+    row = row_index(event, "row")
+    if row is None:
+        return
+    col = int(event["data"]["col"])
     bits, target = table[row]
     if col == 3:
         target = int(event["checked"])
     else:
         bits = bits[:col] + (int(event["checked"]),) + bits[col + 1:]
-    edit_table(table[:row] + ((bits, target),) + table[row + 1:], redraw=False)
+    edit_table(table[:row] + ((bits, target),) + table[row + 1:], row_ids, redraw=False)
 
 
 def on_remove_row(event):
-    if "remove" in event["data"]:
-        i = int(event["data"]["remove"])
-        edit_table(table[:i] + table[i + 1:])
+    i = row_index(event, "remove")
+    if i is None:
+        return
+    edit_table(table[:i] + table[i + 1:], row_ids[:i] + row_ids[i + 1:])
+    # The Remove button had the focus: it goes to the next row's, or the last one's, or Add row.
+    page.refocus(page.remove_button(row_ids[min(i, len(row_ids) - 1)]), "#add-row")
 
 
 def on_add_row(event):
-    edit_table(add_row(table))
+    rows = add_row(table)
+    edit_table(rows, row_ids + new_ids(rows[len(table):]))
+    page.refocus("#add-row", page.remove_button(row_ids[-1]))  # Add row is disabled when full
 
 
 def on_preset(event):
     name = event["value"]
     if name in PRESETS:
-        edit_table(parse_field("rows", PRESETS[name]))
+        rows = parse_field("rows", PRESETS[name])
+        edit_table(rows, new_ids(rows))
 
 
 def on_scrub(event):
@@ -249,6 +288,8 @@ def on_reset(event):
 
 def on_play(event):
     global playing
+    if not trained():
+        return  # a click that raced the button's disabling as a run began; the run goes on
     if playing:
         playing = False
         show_network()  # settles the readout where Play stopped
@@ -256,7 +297,7 @@ def on_play(event):
     playing = True
     if shown_iteration() == state.iterations:
         go_to(0)
-    asyncio.ensure_future(play())
+    asyncio.ensure_future(reporting(play()))
 
 
 async def play():
@@ -322,13 +363,36 @@ HANDLERS = {
 }
 
 
+def start(send):
+    """Where page.py's ops go (JSON text, one message per flush); returns `handle`."""
+    page.connect(send)
+    return handle
+
+
 def handle(message):
-    """One event from the page (JSON text); events nobody handles are ignored."""
-    event = json.loads(message)
-    handler = HANDLERS.get((event["type"], event.get("id")))
-    if handler:
-        handler(event)
-    page.flush()
+    """One event from the page (JSON text); events nobody handles are ignored. Every event is
+    answered, even one that fails: the page counts the answers to know when it is settled."""
+    try:
+        event = json.loads(message)
+        handler = HANDLERS.get((event["type"], event.get("id")))
+        if handler:
+            handler(event)
+    except Exception as err:  # a bug: said on the page in words, the traceback for developers
+        report(err)
+    finally:
+        page.flush()
 
 
-page.connect(js.sendOps)
+async def reporting(task):
+    """Run a task of the event loop (training, Play), saying in words what fails in it."""
+    try:
+        await task
+    except Exception as err:
+        report(err)
+
+
+def report(err):
+    traceback.print_exc()
+    messages["error"] = (f"Something went wrong in the page's Python ({type(err).__name__}: "
+                         f"{str(err)[:80]}). The page still works; Restore defaults starts afresh.")
+    show_messages()

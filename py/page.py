@@ -70,24 +70,36 @@ def show_bits(bits):
         _prop(f"#bit-{i}", "checked", bool(bit))
 
 
-def _checkbox(label, checked, row, col):
-    return (f'<td><input type="checkbox" aria-label="{label}" data-row="{row}" data-col="{col}"'
-            f'{" checked" if checked else ""}></td>')
+def _checkbox(label, checked, row_id, col):
+    return (f'<td><input type="checkbox" aria-label="{label}" data-row="{row_id}" '
+            f'data-col="{col}" data-key="row-{row_id}-{col}"{" checked" if checked else ""}></td>')
 
 
-def show_rows(rows):
-    """Render the training table: rows of (three input bits, target)."""
+def remove_button(row_id):
+    """The selector of a row's Remove button, while it can be pressed."""
+    return f'[data-remove="{row_id}"]:not([disabled])'
+
+
+def show_rows(rows, ids):
+    """Render the training table: rows of (three input bits, target), each with its identity,
+    which the events name (the numbers the reader sees are positions)."""
     html = []
-    for i, (bits, target) in enumerate(rows):
+    for i, ((bits, target), id) in enumerate(zip(rows, ids)):
         r = i + 1
-        cells = [_checkbox(f"Row {r} bit {c + 1}", bit, i, c) for c, bit in enumerate(bits)]
-        cells.append(_checkbox(f"Row {r} target", target, i, 3))
+        cells = [_checkbox(f"Row {r} bit {c + 1}", bit, id, c) for c, bit in enumerate(bits)]
+        cells.append(_checkbox(f"Row {r} target", target, id, 3))
         disabled = " disabled" if len(rows) == 1 else ""
-        cells.append(f'<td><button type="button" class="remove" data-remove="{i}"'
-                     f' aria-label="Remove row {r}"{disabled}>Remove</button></td>')
+        cells.append(f'<td><button type="button" class="remove" data-remove="{id}" '
+                     f'data-key="remove-{id}" aria-label="Remove row {r}"{disabled}>Remove'
+                     f'</button></td>')
         html.append(f'<tr><th scope="row">{r}</th>{"".join(cells)}</tr>')
     _op("html", "#rows", "".join(html))
     _prop("#add-row", "disabled", len(rows) >= MAX_ROWS)
+
+
+def refocus(*selectors):
+    """Where the focus goes if what had it was redrawn away: the first of these that exists."""
+    _op("focus", *selectors)
 
 
 def show_preset(rows):

@@ -92,7 +92,58 @@ def show_text(selector, text):
 
 def show_html(selector, html):
     for element in each(selector):
+        # What the reader had focused inside, or the diagram's tab stop, stays where it was: it
+        # is found again by its data-key.
+        focused = document.activeElement
+        had_focus = element.contains(focused)
+        current = focused if had_focus else element.querySelector(ROVING_STOP)
+        key = current.getAttribute("data-key") if current else None
         element.innerHTML = html
+        again = element.querySelector(f'[data-key="{key}"]') if key else None
+        if again:
+            if again.hasAttribute("tabindex"):
+                rove(element, again)
+            if had_focus:
+                again.focus()
+
+
+# A group of items with one tab stop between them (a roving tabindex): the network diagram's
+# weights. Tab reaches the one with tabindex 0; arrow keys, Home and End move inside.
+ROVING_STOP = '[data-key][tabindex="0"]'
+ROVING_KEYS = {"ArrowRight": 1, "ArrowDown": 1, "ArrowLeft": -1, "ArrowUp": -1}
+
+
+def rove(group, item):
+    for stop in group.querySelectorAll(ROVING_STOP):
+        stop.tabIndex = -1
+    item.tabIndex = 0
+
+
+def move_in_group(event):
+    items = list(event.currentTarget.querySelectorAll("[data-key][tabindex]"))
+    here = next((i for i, item in enumerate(items) if item.isSameNode(event.target)), None)
+    if here is None or not items:
+        return
+    if event.key in ROVING_KEYS:
+        there = min(max(here + ROVING_KEYS[event.key], 0), len(items) - 1)
+    elif event.key in ("Home", "End"):
+        there = 0 if event.key == "Home" else len(items) - 1
+    else:
+        return
+    event.preventDefault()
+    rove(event.currentTarget, items[there])
+    items[there].focus()
+
+
+def refocus(*selectors):
+    """Focus the first of these that exists, if the focus was lost to a redraw."""
+    focused = document.activeElement
+    if focused is None or focused.isSameNode(document.body):
+        for selector in selectors:
+            element = document.querySelector(selector)
+            if element:
+                element.focus()
+                return
 
 
 def set_property(selector, name, value):
@@ -128,7 +179,7 @@ def show_ready():
 
 
 OPS = {"text": show_text, "html": show_html, "prop": set_property, "attr": set_attribute,
-       "url": show_url, "download": download, "ready": show_ready}
+       "url": show_url, "download": download, "ready": show_ready, "focus": refocus}
 
 
 def apply(text, answered_all):
@@ -173,6 +224,7 @@ for kind, ids in FORWARDED.items():
     for id in ids:
         document.getElementById(id).addEventListener(kind, listener)
 document.getElementById("copy-link").addEventListener("click", create_proxy(copy_link))
+document.getElementById("diagram").addEventListener("keydown", create_proxy(move_in_group))
 # (pyscript's `window` calls lose `this` for addEventListener; the page's own window keeps it)
 document.defaultView.addEventListener("hashchange",
                                       create_proxy(lambda event: environment("hashchange")))

@@ -440,7 +440,7 @@ async function start() {
   pyodide.FS.mkdir("__pycache__");
   PY_FILES.forEach(function (name, i) { pyodide.FS.writeFile(name, new Uint8Array(files[i])); });
   self.pyodide = pyodide;  // for tools/keep.py, which reads sys.modules from here
-  handle = pyodide.runPython("import main; main.handle");
+  handle = pyodide.runPython("import js, main; main.start(js.sendOps)");
   queued.splice(0).forEach(answer);
 }
 

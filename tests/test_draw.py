@@ -57,7 +57,7 @@ def test_data_values_are_the_exact_floats(snapshot):
     table = parse(out["weights_table"])
     assert values(table) == flat
     diagram = parse(out["network_diagram"])
-    weights = [e for e in diagram.iter() if e.get("tabindex") == "0"]
+    weights = [e for e in diagram.iter() if e.get("tabindex")]
     assert [float(e.get("data-value")) for e in weights] == flat
     nodes = [float(e.get("data-value")) for e in diagram.iter("text") if e.get("data-value")]
     assert nodes == [float(a) for layer in s.layers for a in np.ravel(layer[4])]
@@ -139,13 +139,19 @@ def weight_labels(weights):
     diagram = parse(draw.network_diagram(weights, [np.ones(w.shape[0]) for w in weights]
                                          + [np.ones(1)]))
     return [(e.get("aria-label"), e.find("title").text)
-            for e in diagram.iter() if e.get("tabindex") == "0"]
+            for e in diagram.iter() if e.get("tabindex")]
 
 
 @pytest.mark.parametrize("hidden", [0, 1, 5, 16])
-def test_diagram_has_one_focusable_group_per_weight(hidden):
+def test_diagram_has_one_focusable_group_per_weight_and_one_tab_stop(hidden):
     weights = model.initial_weights(2, hidden)
     labels = weight_labels(weights)
+    diagram = parse(draw.network_diagram(weights, [np.ones(w.shape[0]) for w in weights]
+                                         + [np.ones(1)]))
+    stops = [e.get("tabindex") for e in diagram.iter() if e.get("tabindex")]
+    assert stops == ["0"] + ["-1"] * (len(labels) - 1)
+    keys = [e.get("data-key") for e in diagram.iter() if e.get("tabindex")]
+    assert len(set(keys)) == len(keys)
     assert len(labels) == (3 if hidden == 0 else 3 * hidden + hidden)
     assert all(aria == title for aria, title in labels)
     if hidden == 0:
@@ -162,7 +168,7 @@ def test_diagram_has_one_focusable_group_per_weight(hidden):
 def test_diagram_line_widths_and_signs():
     w = np.array([[9.6729], [-0.1], [-3.0]])
     root = parse(draw.network_diagram([w], [np.array([1.0, 0, 0]), np.array([0.99])]))
-    groups = [e for e in root.iter("g") if e.get("tabindex") == "0"]
+    groups = [e for e in root.iter("g") if e.get("tabindex")]
     assert [g.get("class") for g in groups] == ["weight pos", "weight neg", "weight neg"]
     assert [float(g.find("line").get("stroke-width")) for g in groups] == [8.0, 0.5, 3.0]
     assert groups[0].get("aria-label") == "Weight from input 1 to output: 9.6729"

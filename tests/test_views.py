@@ -104,7 +104,7 @@ def test_views_show_cpythons_numbers(page, base_url, clean, shape):
     assert np.allclose(values(page.locator("#truth-body td[data-value]")), outputs, rtol=0, atol=1e-12)
     # Diagram and weights table: every weight.
     flat = np.concatenate([w.ravel() for w in weights])
-    diagram = page.locator("#diagram [tabindex='0'][data-value]")
+    diagram = page.locator("#diagram .weight[data-value]")
     assert sorted(values(diagram)) == pytest.approx(sorted(flat), abs=1e-12)
     # Loss curve: the marker's loss.
     losses = [model.loss(y, model.forward(model.train(s.rows, k, s.seed, s.hidden, s.rate), X))

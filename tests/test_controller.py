@@ -1,0 +1,185 @@
+"""The controller (py/main.py) in CPython: events in, the page's ops out, as the worker runs it.
+
+Each test drives `main.handle` with the JSON events py/ui.py sends and reads the ops page.py
+sends back, inside a running asyncio loop (training runs in slices on it)."""
+
+import asyncio
+import importlib
+import json
+
+import pytest
+
+import model
+from state import parse
+
+
+class Page:
+    """The other end of page.connect: every answer, and what the page would show."""
+
+    def __init__(self):
+        self.answers = []
+
+    def receive(self, text):
+        self.answers.append(json.loads(text))
+
+    def ops(self, name=None, selector=None):
+        return [op for answer in self.answers for op in answer["ops"]
+                if (name is None or op[0] == name) and (selector is None or op[1] == selector)]
+
+    def last(self, name, selector, *rest):
+        """The last value written by op `name` to `selector` (and, for attr/prop, `rest`)."""
+        values = [op[-1] for op in self.ops(name, selector) if tuple(op[2:-1]) == rest]
+        return values[-1] if values else None
+
+
+@pytest.fixture
+def controller():
+    """A fresh main.py (its module state is the page's state) connected to a Page."""
+    import page as page_module
+    import main
+    importlib.reload(page_module)
+    main = importlib.reload(main)
+    view = Page()
+    handle = main.start(view.receive)
+
+    def send(**event):
+        handle(json.dumps({"data": {}, "value": "", "checked": False, "bad": False, **event}))
+
+    return main, view, send
+
+
+async def until(condition, timeout=30):
+    for _ in range(int(timeout / 0.005)):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("timed out")
+
+
+def settled(view):
+    return view.last("attr", "#prediction", "data-probability")
+
+
+def cpython(fragment):
+    s, _ = parse(fragment)
+    return model.predict(model.train(s.rows, s.iterations, s.seed, s.hidden, s.rate), s.bits)
+
+
+LONG = "iterations=300000"  # long enough to act on while it runs
+
+
+@pytest.mark.parametrize("action", ["bit", "truth-table row", "iteration shown"])
+def test_input_and_view_changes_do_not_restart_a_run(controller, action):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="#" + LONG, reduced=False)
+        await until(lambda: main.trainer.done > 20_000 and main.drawn_at)
+        run, done = main.trainer.run, main.trainer.done
+        if action == "bit":
+            send(type="change", id="bit-2", checked=True)
+        elif action == "truth-table row":
+            send(type="click", id="truth-body", data={"bits": "110"})
+        else:
+            send(type="input", id="iteration", value="5")
+        assert main.trainer.run is run and main.trainer.done >= done  # the same run, going on
+        await until(lambda: settled(view) is not None)
+        assert main.trainer.run is run
+
+    asyncio.run(scenario())
+    fragment = view.ops("url")[-1][1]
+    if action == "iteration shown":  # the network after 5 of the run's iterations
+        assert fragment.endswith("&at=5")
+        assert float(settled(view)) == cpython("iterations=5")
+    else:
+        assert "bits=110" in fragment
+        assert float(settled(view)) == cpython(fragment)
+    progress = [op[-1] for op in view.ops("prop", "#training-progress") if op[2] == "value"]
+    assert progress == sorted(progress)  # never back to 0
+
+
+def test_the_readout_follows_the_bits_while_a_run_goes_on(controller):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="#" + LONG, reduced=False)
+        await until(lambda: main.drawn_at)
+        shown = len(view.ops("text", "#prediction .probability"))
+        send(type="change", id="bit-1", checked=False)
+        # At once, from the frame last drawn: the prediction for the new bits, not yet settled.
+        k = main.drawn_at
+        expected = model.predict(main.trainer.run.weights_at(k), (0, 0, 0))
+        assert len(view.ops("text", "#prediction .probability")) > shown
+        assert view.last("text", "#prediction .probability") == f"{expected:.8f}"
+        assert view.answers[-1]["settled"] is False
+        main.trainer.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_a_training_setting_does_restart_the_run(controller):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="#" + LONG, reduced=False)
+        await until(lambda: main.trainer.done > 0)
+        run = main.trainer.run
+        send(type="input", id="iterations", value="2000")
+        await until(lambda: settled(view) is not None)
+        assert main.trainer.run is not run
+
+    asyncio.run(scenario())
+    assert float(settled(view)) == cpython("iterations=2000")
+
+
+def test_an_event_about_a_removed_row_is_dropped(controller):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="", reduced=False)
+        ids = main.row_ids
+        send(type="click", id="rows", data={"remove": str(ids[0])})
+        # Sent before the page heard of the removal: a box of the row just removed ...
+        send(type="change", id="rows", data={"row": str(ids[0]), "col": "3"}, checked=True)
+        # ... and of the row that was 4th, now 3rd: it is that row that changes.
+        send(type="change", id="rows", data={"row": str(ids[3]), "col": "3"}, checked=True)
+        await until(lambda: settled(view) is not None and main.trained())
+
+    asyncio.run(scenario())
+    assert view.ops("url")[-1][1].startswith("rows=111:1,101:1,011:1&")
+    assert not any("went wrong" in op[-1] for op in view.ops("text", "#alert"))
+
+
+def test_remove_puts_the_focus_on_the_next_rows_remove(controller):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="", reduced=False)
+        ids = main.row_ids
+        send(type="click", id="rows", data={"remove": str(ids[1])})
+        assert view.ops("focus")[-1][1:] == [f'[data-remove="{ids[2]}"]:not([disabled])',
+                                               "#add-row"]
+        send(type="click", id="rows", data={"remove": str(ids[3])})  # the last row
+        assert view.ops("focus")[-1][1] == f'[data-remove="{ids[2]}"]:not([disabled])'
+        main.trainer.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_an_unexpected_error_is_answered_and_said_in_words(controller, capsys):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="", reduced=False)
+        await until(lambda: main.trained())
+        answers = len(view.answers)
+        send(type="change", id="rows", data={"row": str(main.row_ids[0])})  # no "col"
+        assert len(view.answers) == answers + 1  # answered all the same
+        alert = view.last("text", "#alert")
+        assert alert.startswith("Something went wrong in the page's Python (KeyError: 'col')")
+        assert "Traceback" in capsys.readouterr().err  # for developers, in the console
+        send(type="change", id="bit-2", checked=True)  # the page still works
+        assert view.answers[-1]["settled"] is True
+
+    asyncio.run(scenario())
+    assert float(settled(view)) == cpython("bits=110")

@@ -1,0 +1,129 @@
+"""Keyboard only, and fast hands: the focus stays where the reader is, however Python redraws.
+
+Every test moves with Tab, Shift+Tab, Enter, Space and arrow keys, as a reader would; none puts
+the focus anywhere with .focus()."""
+
+import re
+
+from playwright.sync_api import expect
+
+import model
+from pageutil import bit_box, settled_probability
+from state import parse
+
+
+def focused(page):
+    """The focused element's accessible name (its aria-label or text)."""
+    return page.evaluate(
+        "(e => e.getAttribute('aria-label') || e.textContent.trim())(document.activeElement)")
+
+
+def tab_to(page, name, limit=200):
+    """Press Tab until the control called `name` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page) == name:
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def open_settled(page, url):
+    page.goto(url)
+    settled_probability(page)
+
+
+def rows(page):
+    return page.locator("#rows tr")
+
+
+def test_remove_and_add_keep_the_focus_in_the_table(page, base_url, clean):
+    open_settled(page, base_url)
+    tab_to(page, "Remove row 2")
+    page.keyboard.press("Enter")
+    expect(rows(page)).to_have_count(3)
+    # The focus is on the next row's Remove, which is now row 2's.
+    expect(page.get_by_role("button", name="Remove row 2", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(rows(page)).to_have_count(2)
+    expect(page.get_by_role("button", name="Remove row 2", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")  # the last row: the focus goes to the row before it
+    expect(rows(page)).to_have_count(1)
+    # One row left: its Remove is disabled, so the focus goes to Add row.
+    expect(page.get_by_role("button", name="Add row", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(rows(page)).to_have_count(2)
+    expect(page.get_by_role("button", name="Add row", exact=True)).to_be_focused()
+    assert page.evaluate("location.hash").startswith("#rows=001:0,000:0&")
+
+
+def test_a_truth_table_row_chosen_by_keyboard_keeps_the_focus(page, base_url, clean):
+    open_settled(page, base_url)
+    tab_to(page, "Set input bits to 0 1 1")
+    page.keyboard.press("Enter")
+    expect(bit_box(page, 1)).not_to_be_checked()
+    expect(bit_box(page, 3)).to_be_checked()
+    assert abs(settled_probability(page) - model.predict(model.train(), (0, 1, 1))) <= 1e-12
+    expect(page.get_by_role("button", name="Set input bits to 0 1 1", exact=True)).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # to the row above, chosen with Space
+    page.keyboard.press("Space")
+    expect(bit_box(page, 2)).to_be_checked()
+    expect(bit_box(page, 3)).not_to_be_checked()
+    expect(page.get_by_role("button", name="Set input bits to 0 1 0", exact=True)).to_be_focused()
+
+
+def test_the_diagram_is_one_tab_stop_with_arrow_keys_inside(page, base_url, clean):
+    open_settled(page, base_url + "#hidden=2")
+    first = page.locator("#diagram .weight").first.get_attribute("aria-label")
+    tab_to(page, first)
+    assert first.startswith("Weight from input 1 to hidden 1")
+    page.keyboard.press("ArrowRight")
+    assert focused(page).startswith("Weight from input 1 to hidden 2")
+    page.keyboard.press("End")
+    last = focused(page)
+    assert last.startswith("Weight from hidden 2 to output")
+    page.keyboard.press("Tab")  # one press leaves all 8 weights
+    assert not focused(page).startswith("Weight")
+    page.keyboard.press("Shift+Tab")  # and comes back to the weight left last
+    assert focused(page) == last
+    page.keyboard.press("Home")
+    assert focused(page) == first
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    third = focused(page)
+    assert third.startswith("Weight from input 2 to hidden 1")
+    # Python redraws the diagram under the focus (new input bits from a link): it stays there.
+    page.evaluate("location.hash = location.hash.replace('bits=100', 'bits=111')")
+    expect(bit_box(page, 2)).to_be_checked()
+    settled_probability(page)
+    assert focused(page) == third
+    page.keyboard.press("ArrowLeft")
+    assert focused(page).startswith("Weight from input 1 to hidden 2")
+
+
+def test_a_click_on_a_row_removed_a_moment_ago_never_edits_another(page, base_url, clean):
+    open_settled(page, base_url)
+    target4 = page.get_by_role("checkbox", name="Row 4 target", exact=True).bounding_box()
+    page.get_by_role("button", name="Remove row 1", exact=True).click()
+    # At once, where row 4's target was: before Python redraws, it is still that row's box.
+    page.mouse.click(target4["x"] + target4["width"] / 2, target4["y"] + target4["height"] / 2)
+    p = settled_probability(page)
+    fragment = page.evaluate("location.hash")
+    # Row 4 (now 3) changed if the click came first, nothing otherwise; never another row.
+    assert re.match(r"#rows=111:1,101:1,011:[01]&", fragment), fragment
+    expect(page.get_by_role("alert")).to_have_text("")
+    expect(rows(page)).to_have_count(3)
+    s, _ = parse(fragment)
+    assert p == model.predict(model.train(s.rows, s.iterations), s.bits)
+
+
+def test_an_unexpected_error_is_said_and_the_page_goes_on(page, base_url, guard):
+    open_settled(page, base_url)
+    # An event py/ui.py would never send (no column): the controller fails on it.
+    page.evaluate("""import('./site/boot.js').then(({ bridge }) => bridge.send(JSON.stringify(
+        {type: 'change', id: 'rows', data: {row: '0'}, value: '', checked: true, bad: false})))""")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Something went wrong in the page's Python (KeyError: 'col')")
+    expect(page.locator("#prediction")).to_have_attribute("aria-busy", "false")
+    bit_box(page, 2).click()  # the page still answers
+    assert settled_probability(page) == model.predict(model.train(), (1, 1, 0))
+    assert [e for e in guard.errors if "Traceback" not in e and "KeyError" not in e] == []

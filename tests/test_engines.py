@@ -9,7 +9,8 @@ as a property of the test (`--junitxml`). Both browsers send everything but loop
 recording proxy (tools/engines.py), and a test fails on any request that reaches it.
 
 A missing engine is installed by tools/ensure-engines.sh when the tests run as root with apt;
-otherwise these tests are skipped, saying why.
+otherwise these tests are skipped, saying why, unless TENLINE_REQUIRE_ENGINES=1 (set by the deploy
+gate, .github/workflows/pages.yml), which makes a missing engine a failure with the script's reason.
 """
 
 import json
@@ -30,6 +31,7 @@ from state import DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 120  # a cold start in WebKitGTK under Xvfb on a busy 2-core machine takes ~10 s
+REQUIRE = "TENLINE_REQUIRE_ENGINES"
 
 SETTLED = ("(p => p !== null && p.getAttribute('aria-busy') === 'false'"
            " && p.hasAttribute('data-probability'))(document.querySelector('#prediction'))")
@@ -48,28 +50,76 @@ def cpython(bits, hidden=DEFAULT.hidden):
     return repr(model.predict(weights, bits))
 
 
-@pytest.fixture(scope="session")
-def installed_engines():
-    """Runs tools/ensure-engines.sh once if any engine lacks a program.
-
-    Returns {engine: why it cannot run} for the engines still missing, which are then skipped
-    with that reason; as root with apt, an engine that is still missing fails the tests instead.
-    """
-    if not any(engines.missing(engine) for engine in engines.ENGINES):
-        return {}
+def ensure_engines():
+    """Runs tools/ensure-engines.sh: (its exit status, what it said)."""
     started = time.monotonic()
     run = subprocess.run(["bash", str(ROOT / "tools" / "ensure-engines.sh")],
                          capture_output=True, text=True, timeout=1800)
     output = (run.stdout + run.stderr).strip() or "(no output)"
     print(f"\ntools/ensure-engines.sh: exit {run.returncode} after"
           f" {time.monotonic() - started:.0f} s\n{output}")
+    return run.returncode, output
+
+
+def engines_required():
+    """Why a missing engine must fail the tests rather than skip them, or None."""
+    if os.environ.get(REQUIRE) == "1":
+        return f"{REQUIRE}=1 (the deploy gate) requires every engine"
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        return "running as root with apt, where tools/ensure-engines.sh installs them"
+    return None
+
+
+def unavailable_engines(ensure=ensure_engines):
+    """Runs `ensure` (tools/ensure-engines.sh) once if any engine lacks a program.
+
+    Returns {engine: why it cannot run} for the engines still missing, which are then skipped
+    with that reason; fails instead where engines_required() says why they must be there.
+    """
+    if not any(engines.missing(engine) for engine in engines.ENGINES):
+        return {}
+    returncode, output = ensure()
     still = {engine: engines.missing(engine) for engine in engines.ENGINES}
-    if os.geteuid() == 0 and shutil.which("apt-get") and (run.returncode or any(still.values())):
-        pytest.fail(f"running as root with apt, yet the engines are not ready: "
+    required = engines_required()
+    if required and (returncode or any(still.values())):
+        pytest.fail(f"{required}, yet the engines are not ready: "
                     f"{still}\ntools/ensure-engines.sh said:\n{output}")
     return {engine: f"{engine} cannot run here: {', '.join(programs)} not found."
                     f" tools/ensure-engines.sh said: {output}"
             for engine, programs in still.items() if programs}
+
+
+@pytest.fixture(scope="session")
+def installed_engines():
+    return unavailable_engines()
+
+
+def test_a_required_engine_that_is_missing_fails(monkeypatch, tmp_path):
+    """With TENLINE_REQUIRE_ENGINES=1 a missing engine fails, with the script's reason; without
+    it (and not as root) the same engine is skipped with that reason. Firefox is made missing by a
+    path that does not exist, and the real script runs where it finds no apt-get (a PATH holding
+    only `id`), so it says why it cannot install and installs nothing."""
+    monkeypatch.setattr(engines, "FIREFOX", "/nonexistent/firefox-esr")
+    (tmp_path / "id").symlink_to(shutil.which("id"))
+    said = []
+
+    def ensure_without_apt():
+        run = subprocess.run(["/bin/bash", str(ROOT / "tools" / "ensure-engines.sh")],
+                             env={**os.environ, "PATH": str(tmp_path), "FIREFOX": engines.FIREFOX},
+                             capture_output=True, text=True, timeout=60)
+        said.append(run.stderr.strip())
+        return run.returncode, said[-1]
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)  # as a user: a skip, unless required
+    monkeypatch.delenv(REQUIRE, raising=False)
+    skipped = unavailable_engines(ensure_without_apt)
+    assert "engines: missing firefox-esr" in said[-1]
+    assert said[-1] in skipped["firefox"]
+
+    monkeypatch.setenv(REQUIRE, "1")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        unavailable_engines(ensure_without_apt)
+    assert f"{REQUIRE}=1" in str(failed.value) and said[-1] in str(failed.value)
 
 
 @pytest.fixture

@@ -18,11 +18,13 @@ after a deliberate change to the derivation or to runtime-modules.json)
 import argparse
 import base64
 import hashlib
+import html
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import vendor
 from derive_runtime import APART
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,7 @@ MANIFEST = ROOT / "vendor.lock.json"
 KEPT = ROOT / "runtime-modules.json"
 PY_BYTECODE = ROOT / ".cache" / "py-bytecode"  # py/'s, compiled by Pyodide; not in the manifest
 PAGE_PYTHON = "ui.py"  # py/'s one file for the main thread's MicroPython, not for the worker
+LICENCES = "licences"  # in the site: every shipped package's licence texts, and a page listing them
 
 
 def sha256(path):
@@ -99,6 +102,7 @@ def build(out, record=False, trim=True):
                         if (runtime / package["file_name"]).exists()}
     (runtime / "pyodide-lock.json").write_text(json.dumps(lock))
     write_integrity(out)
+    write_licences(out)
     write_service_worker(out)
     print(f"build: site assembled in {out}")
 
@@ -148,11 +152,71 @@ def write_integrity(out):
                                                            "integrity": sri(runtime / numpy_core_served)}})
 
 
+LICENCES_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'">
+  <title>tenline — licences</title>
+  <link rel="icon" href="../site/favicon.png" type="image/png">
+  <link rel="stylesheet" href="../site/style.css">
+</head>
+<body>
+  <main>
+    <h1>Licences</h1>
+    <p>The licence texts of tenline and of everything this site ships, as plain text, taken from
+      the packages themselves where they carry them. <a href="../index.html">Back to tenline</a></p>
+{sections}
+  </main>
+</body>
+</html>
+"""
+
+
+def licence_text(text, manifest):
+    """One licence text named in vendor.lock.json's "licences": a member of a source package or
+    of a vendored wheel (both hash-checked by tools/vendor.py), or a file of this repository."""
+    if "file" in text:
+        data = (ROOT / text["file"]).read_bytes()
+        return vendor.check(text["file"], data, text["sha256"]) if "sha256" in text else data
+    if "wheel" in text:
+        return vendor.read_member(ROOT / "site" / "vendor" / text["wheel"], text["member"])
+    archive = vendor.fetch_source(text["source"], manifest["sources"][text["source"]],
+                                  ROOT / ".cache" / "vendor")
+    return vendor.read_member(archive, text["member"])
+
+
+def write_licences(out):
+    """Put the licence texts of tenline and of every shipped package in licences/, as .txt (so
+    any host serves them as plain text), with an index page that the page's footer links to."""
+    manifest = json.loads(MANIFEST.read_text())
+    sections = []
+    for key, package in manifest["licences"].items():
+        if key.startswith("_"):
+            continue
+        items = []
+        for text in package["texts"]:
+            name = text["member"].removeprefix("package/") if "member" in text else Path(text["file"]).name
+            name += "" if name.endswith(".txt") else ".txt"
+            target = out / LICENCES / key / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(licence_text(text, manifest))
+            note = f": {html.escape(text['from'])}" if "from" in text else ""
+            items.append(f'        <li><a href="{key}/{html.escape(name)}">{html.escape(name)}</a>{note}</li>')
+        sections.append(f'    <section aria-labelledby="{key}">\n'
+                        f'      <h2 id="{key}">{html.escape(package["title"])}</h2>\n'
+                        '      <ul>\n' + "\n".join(items) + '\n      </ul>\n    </section>')
+    (out / LICENCES / "index.html").write_text(LICENCES_PAGE.replace("{sections}", "\n".join(sections)))
+
+
 def write_service_worker(out):
     """Give sw.js the files to cache for offline use and a version that changes with any of them.
     It starts from the repository's sw.js, so a built site can be given a new version."""
+    # The licences too (about 60 kB beside a runtime of megabytes): offline, the footer's link
+    # still leads to the texts that must travel with the runtime the cache holds.
     files = [out / "index.html", out / "pyscript.toml", *sorted((out / "site").rglob("*")),
-             *sorted((out / "py").rglob("*"))]
+             *sorted((out / "py").rglob("*")), *sorted((out / LICENCES).rglob("*"))]
     names = [path.relative_to(out).as_posix() for path in files
              if path.is_file() and path.suffix != ".map"]  # source maps: for developer tools only
     version = hashlib.sha256("".join(name + sha256(out / name) for name in names).encode())

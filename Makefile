@@ -27,7 +27,8 @@ java:  ## Java 11+ for the Nu HTML Checker (tests/test_html.py)
 	bash tools/ensure-java.sh
 
 # Not fatal: where the engines cannot be installed (not root, no apt), tests/test_engines.py skips
-# with the script's reason; where they can, the tests require them.
+# with the script's reason; where they can, or TENLINE_REQUIRE_ENGINES=1 (the Pages workflow), the
+# tests require them.
 engines:  ## Firefox ESR and WebKitGTK for tests/test_engines.py (installed with apt when root)
 	-bash tools/ensure-engines.sh
 

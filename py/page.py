@@ -13,9 +13,9 @@ import asyncio
 import json
 
 import draw
-from state import MAX_ROWS, format_field, preset_name
+from state import MAX_ROWS, SETTINGS, format_field, preset_name
 
-FIELDS = ("hidden", "iterations", "seed", "rate")  # number inputs, by id = state key
+FIELDS = tuple(key for key, setting in SETTINGS.items() if setting.field)  # number inputs, by id
 
 _ops = []
 _send = None

@@ -6,33 +6,21 @@ The fragment's canonical form (the seed's defaults):
 
 and `&at=k` after them when the reader looks at the network after k < iterations iterations.
 
-`parse` never raises: a malformed value falls back to its default and yields a message naming the
-key and what is allowed. `parse_field` is the one place that validates a value, used both for the
-URL and for what the reader types. No browser imports: this runs in CPython for the tests.
+SETTINGS is the one table of settings (as TensorFlow Playground's state.ts keeps one list): key,
+default, parser, formatter, what is allowed in words, and the page's number input. `parse` never
+raises: a malformed value falls back to its default and yields a message naming the key and what
+is allowed; an unknown key is named. `parse_field` is the one place that validates a value, used
+both for the URL and for what the reader types. No browser imports: this runs in CPython too.
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from decimal import Decimal
+from typing import Callable
 from urllib.parse import unquote
 
-Rows = tuple  # of ((a, b, c), t) pairs, each a 0/1 int
-
-
-@dataclass(frozen=True)
-class State:
-    rows: Rows = (((0, 0, 1), 0), ((1, 1, 1), 1), ((1, 0, 1), 1), ((0, 1, 1), 0))
-    bits: tuple = (1, 0, 0)
-    hidden: int = 0
-    iterations: int = 10_000
-    seed: int = 1
-    rate: float = 1.0
-    at: int = None  # the iteration shown; None is the end of training
-
-
-
-DEFAULT = State()
 MAX_ROWS = 8
+SHOWN_AT_MOST = 24  # characters of a reader's text echoed back in a message
 
 PRESETS = {
     "Seed": "001:0,111:1,101:1,011:0",
@@ -42,27 +30,26 @@ PRESETS = {
     "Majority": "000:0,001:0,010:0,011:1,100:0,101:1,110:1,111:1",
 }
 
-# What each key allows, in words; the messages and the page's range hints both use these.
-ALLOWED = {
-    "rows": "1 to 8 rows like 101:1 (three input bits, a colon, a target bit), with distinct inputs",
-    "bits": "three bits, like 100",
-    "hidden": "a whole number from 0 to 16",
-    "iterations": "a whole number from 1 to 1,000,000",
-    "seed": "a whole number from 0 to 4,294,967,295",
-    "rate": "a number greater than 0 and at most 100, in plain decimal digits",
-    "at": "a whole number from 0 to the number of iterations",
-}
-INTEGER_RANGES = {"hidden": (0, 16), "iterations": (1, 1_000_000), "seed": (0, 2**32 - 1),
-                  "at": (0, 1_000_000)}
-
 _BITS = re.compile(r"[01]{3}")
 _ROW = re.compile(r"([01]{3}):([01])")
 _INTEGER = re.compile(r"[0-9]{1,20}")
 _DECIMAL = re.compile(r"[0-9]{1,20}(\.[0-9]{0,400})?|\.[0-9]{1,400}")  # 5e-324 needs 324 places
 
 
+def _shown(text):
+    """The reader's text as a message quotes it: cut short, so a long link cannot flood it."""
+    text = text if len(text) <= SHOWN_AT_MOST else text[:SHOWN_AT_MOST] + "…"
+    return f"'{text}'"
+
+
 def _bits(text):
     return tuple(int(c) for c in text)
+
+
+def _parse_bits(text):
+    if not _BITS.fullmatch(text):
+        raise ValueError(f"{_shown(text)} is not three bits")
+    return _bits(text)
 
 
 def _parse_rows(text):
@@ -75,7 +62,7 @@ def _parse_rows(text):
     for item in items:
         match = _ROW.fullmatch(item)
         if not match:
-            raise ValueError(f"'{item}' is not a row")
+            raise ValueError(f"{_shown(item)} is not a row")
         rows.append((_bits(match[1]), int(match[2])))
     inputs = [bits for bits, _ in rows]
     if len(set(inputs)) != len(inputs):
@@ -85,33 +72,22 @@ def _parse_rows(text):
 
 def _parse_rate(text):
     if not _DECIMAL.fullmatch(text):
-        raise ValueError(f"'{text}' is not a plain decimal number")
+        raise ValueError(f"{_shown(text)} is not a plain decimal number")
     rate = float(text)
     if not 0 < rate <= 100:
         raise ValueError(f"{text} is out of range")
     return rate
 
 
-def parse_field(key, text):
-    """The value of one key from its text, or ValueError with a message naming key and range."""
-    try:
-        if key == "rows":
-            return _parse_rows(text)
-        if key == "bits":
-            if not _BITS.fullmatch(text):
-                raise ValueError(f"'{text}' is not three bits")
-            return _bits(text)
-        if key == "rate":
-            return _parse_rate(text)
+def _whole_number(low, high):
+    def parse(text):
         if not _INTEGER.fullmatch(text):
-            raise ValueError(f"'{text}' is not a whole number in plain digits")
-        low, high = INTEGER_RANGES[key]
+            raise ValueError(f"{_shown(text)} is not a whole number in plain digits")
         value = int(text)
         if not low <= value <= high:
             raise ValueError(f"{value} is out of range")
         return value
-    except ValueError as err:
-        raise ValueError(f"{key}: {err}; allowed is {ALLOWED[key]}.") from None
+    return parse
 
 
 def format_rows(rows):
@@ -124,30 +100,88 @@ def format_rate(rate):
     return text[:-2] if text.endswith(".0") else text
 
 
+@dataclass(frozen=True)
+class Field:
+    """A setting's number input on the page (index.html): its limits and the hint beside it."""
+
+    min: int
+    max: int
+    step: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One thing the reader can set: its key in the URL (and the id of its control), default,
+    how it is read from text (ValueError says why not) and written back, what it allows in
+    words, and its number input on the page, if it has one."""
+
+    key: str
+    default: object
+    parse: Callable[[str], object]
+    format: Callable[[object], str]
+    allowed: str
+    field: Field = None
+
+
+# Every setting, in the fragment's order. A new setting is one entry here (and its control).
+SETTINGS = {s.key: s for s in (
+    Setting("rows", (((0, 0, 1), 0), ((1, 1, 1), 1), ((1, 0, 1), 1), ((0, 1, 1), 0)), _parse_rows,
+            format_rows, "1 to 8 rows like 101:1 (three input bits, a colon, a target bit), "
+            "with distinct inputs"),
+    Setting("bits", (1, 0, 0), _parse_bits, lambda bits: "".join(map(str, bits)),
+            "three bits, like 100"),
+    Setting("hidden", 0, _whole_number(0, 16), str, "a whole number from 0 to 16",
+            Field(0, 16, "1", "0 (single layer) to 16")),
+    Setting("iterations", 10_000, _whole_number(1, 1_000_000), str,
+            "a whole number from 1 to 1,000,000", Field(1, 1_000_000, "1", "1 to 1,000,000")),
+    Setting("seed", 1, _whole_number(0, 2**32 - 1), str, "a whole number from 0 to 4,294,967,295",
+            Field(0, 2**32 - 1, "1", "0 to 4,294,967,295")),
+    Setting("rate", 1.0, _parse_rate, format_rate,
+            "a number greater than 0 and at most 100, in plain decimal digits",
+            Field(0, 100, "any", "above 0, up to 100")),
+    # The iteration shown; None is the end of training (and is left out of the fragment).
+    Setting("at", None, _whole_number(0, 1_000_000), str,
+            "a whole number from 0 to the number of iterations"),
+)}
+
+State = make_dataclass(
+    "State", [(s.key, object, field(default=s.default)) for s in SETTINGS.values()], frozen=True)
+State.__doc__ = "Everything the reader can set: one value per entry of SETTINGS."
+State.__module__ = __name__
+
+DEFAULT = State()
+
+
+def parse_field(key, text):
+    """The value of one key from its text, or ValueError with a message naming key and range."""
+    setting = SETTINGS[key]
+    try:
+        return setting.parse(text)
+    except ValueError as err:
+        raise ValueError(f"{key}: {err}; allowed is {setting.allowed}.") from None
+
+
 def format_field(state, key):
-    value = getattr(state, key)
-    if key == "rows":
-        return format_rows(value)
-    if key == "bits":
-        return "".join(map(str, value))
-    if key == "rate":
-        return format_rate(value)
-    return str(value)
+    return SETTINGS[key].format(getattr(state, key))
 
 
 def serialise(state):
     """The canonical fragment (without '#'): every key in a fixed order, `at` only when set."""
-    keys = [key for key in ALLOWED if key != "at" or state.at is not None]
+    keys = [key for key in SETTINGS if key != "at" or state.at is not None]
     return "&".join(f"{key}={format_field(state, key)}" for key in keys)
 
 
 def parse(fragment):
-    """(State, messages) from any fragment string; never raises. Bad keys take their defaults."""
-    given = {}
+    """(State, messages) from any fragment string; never raises. Bad values take their
+    defaults; unknown keys (a typo, a setting of another version) are named and ignored."""
+    given, unknown = {}, []
     for part in fragment.lstrip("#").split("&"):
         key, _, value = part.partition("=")
-        if key in ALLOWED:
+        if key in SETTINGS:
             given[key] = unquote(value)  # a repeated key: the last one counts
+        elif part and _shown(key) not in unknown:
+            unknown.append(_shown(key))
     values, messages = {}, []
     for key, text in given.items():
         try:
@@ -157,8 +191,11 @@ def parse(fragment):
             messages.append(f"{err} Using the default, {default}.")
     state = replace(DEFAULT, **values)
     if state.at is not None and state.at > state.iterations:
-        messages.append(f"at: {state.at} is past the end; allowed is {ALLOWED['at']}"
+        messages.append(f"at: {state.at} is past the end; allowed is {SETTINGS['at'].allowed}"
                         f" ({state.iterations:,}). Showing the end of training.")
+    if unknown:
+        messages.append(f"Unknown setting{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(unknown)} in the link, ignored.")
     return with_at(state, state.at), messages
 
 

@@ -141,6 +141,16 @@ def test_malformed_links_fall_back_with_an_alert(page, base_url, clean, bad, key
     check_against_cpython(page)
 
 
+def test_a_mistyped_key_is_named_and_a_long_value_cut_short(page, base_url, clean):
+    page.goto(base_url + "#iteration=5&bits=011&seed=" + "9" * 3000)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Unknown setting 'iteration' in the link, ignored.")
+    expect(alert).to_contain_text("seed: '" + "9" * 24 + "…' is not a whole number")
+    assert len(alert.text_content()) < 400
+    expect(page).to_have_url(re.compile(re.escape("#" + serialise(parse("bits=011")[0])) + "$"))
+    check_against_cpython(page)
+
+
 @pytest.mark.parametrize("name, bad, good", [
     ("Iterations", "0", "20"), ("Iterations", "1000001", "20"), ("Random seed", "4294967296", "9"),
     ("Learning rate", "0", "0.25"), ("Learning rate", "101", "0.25"), ("Hidden neurons", "17", "2"),

@@ -7,8 +7,10 @@ from itertools import product
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from state import (ALLOWED, DEFAULT, MAX_ROWS, PRESETS, State, add_row, format_field, format_rate,
-                   format_rows, parse, parse_field, preset_name, serialise, with_at)
+from state import (DEFAULT, MAX_ROWS, PRESETS, SETTINGS, State, add_row, format_field,
+                   format_rate, format_rows, parse, parse_field, preset_name, serialise, with_at)
+
+ALLOWED = {key: setting.allowed for key, setting in SETTINGS.items()}
 
 SEED_FRAGMENT = "rows=001:0,111:1,101:1,011:0&bits=100&hidden=0&iterations=10000&seed=1&rate=1"
 KEYS = ["rows", "bits", "hidden", "iterations", "seed", "rate"]  # the canonical order
@@ -117,10 +119,30 @@ def test_a_missing_key_takes_its_default(missing):
     assert parse(fragment) == (replace(OTHER, **{missing: getattr(DEFAULT, missing)}), [])
 
 
-@pytest.mark.parametrize("extra", ["foo=bar", "Seed=5", "seed5", "=1", "", "#hidden=3", "row=1"])
-def test_unknown_keys_are_ignored(extra):
+@pytest.mark.parametrize("extra, named", [
+    ("foo=bar", "'foo'"), ("Seed=5", "'Seed'"), ("seed5", "'seed5'"), ("=1", "''"),
+    ("#hidden=3", "'#hidden'"), ("row=1", "'row'"), ("iteration=5", "'iteration'"),
+])
+def test_unknown_keys_are_named_and_ignored(extra, named):
     first, rest = fragment_of(OTHER).split("&", 1)
-    assert parse(f"{first}&{extra}&{rest}&{extra}") == (OTHER, [])
+    assert parse(f"{first}&{extra}&{rest}&{extra}") == (
+        OTHER, [f"Unknown setting {named} in the link, ignored."])
+
+
+def test_empty_parts_are_not_settings():
+    assert parse("&&hidden=3&") == (State(hidden=3), [])
+
+
+def test_several_unknown_keys_are_named_once_each():
+    assert parse("bias=1&iteration=5&bias=2")[1] == [
+        "Unknown settings 'bias', 'iteration' in the link, ignored."]
+
+
+@pytest.mark.parametrize("fragment", ["seed=" + "9" * 5000, "x" * 5000 + "=1",
+                                      "rows=" + "0" * 5000, "rate=" + "a" * 5000])
+def test_what_a_link_says_is_echoed_cut_short(fragment):
+    _, messages = parse(fragment)
+    assert len(messages) == 1 and len(messages[0]) < 300 and "…" in messages[0]
 
 
 def test_a_repeated_key_the_last_one_counts():
@@ -222,7 +244,9 @@ def test_any_fragment_parses_to_a_valid_state(fragment):
     assert isinstance(result, tuple) and len(result) == 2
     state, messages = result
     assert isinstance(state, State) and isinstance(messages, list)
-    assert all(isinstance(m, str) and m.partition(":")[0] in ALLOWED for m in messages)
+    assert all(isinstance(m, str) for m in messages)
+    assert all(m.partition(":")[0] in ALLOWED or m.startswith("Unknown setting") for m in messages)
+    assert all(len(m) < 400 for m in messages)  # what the reader typed is quoted cut short
     assert_valid(state)
 
 
@@ -293,3 +317,39 @@ def test_add_row_keeps_the_table_valid(rows):
     assert target == 0
     assert bits == min(set(product((0, 1), repeat=3)) - {b for b, _ in rows})
     assert parse_field("rows", format_rows(added)) == added
+
+
+# ---- 8. the page's controls are the table's ---------------------------------------------------
+
+def test_each_number_input_on_the_page_has_its_settings_limits_and_hint():
+    from html.parser import HTMLParser
+    from pathlib import Path
+
+    class Inputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inputs, self.texts, self._in = {}, {}, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("type") == "number":
+                self.inputs[attrs["id"]] = attrs
+            self._in = attrs.get("id") if tag == "span" else None
+
+        def handle_endtag(self, tag):
+            self._in = None
+
+        def handle_data(self, data):
+            if self._in:
+                self.texts[self._in] = data
+
+    page = Inputs()
+    page.feed((Path(__file__).parent.parent / "index.html").read_text())
+    fields = {key: s.field for key, s in SETTINGS.items() if s.field}
+    assert set(page.inputs) == set(fields)
+    for key, field in fields.items():
+        control = page.inputs[key]
+        assert (control["min"], control["max"], control["step"]) == (
+            str(field.min), str(field.max), field.step), key
+        assert control["value"] == format_field(DEFAULT, key)
+        assert page.texts[control["aria-describedby"]] == field.hint

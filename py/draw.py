@@ -189,15 +189,46 @@ def _node(name, cx, cy, activation):
                     f" {_value(activation)}") + "</g>")
 
 
-def network_diagram(weights, activations):
-    """SVG of the network: nodes with their activations, one focusable line per weight."""
-    names = _names(weights)
+def _layout(names):
+    """Each layer's x and each node's y in the diagram."""
     count = len(names)
     xs = [40 + (DIAGRAM_W - 80) * c / (count - 1) for c in range(count)]
     ys = [[NODES_TOP + (NODES_BOTTOM - NODES_TOP) * (i + 0.5) / len(column)
            for i in range(len(column))] for column in names]
-    titles = ["inputs"] + ["hidden"] * (count - 2) + ["output"]
-    parts = [_text(x, 14, title, "col-label") for x, title in zip(xs, titles)]
+    return xs, ys
+
+
+def _titles(names):
+    return ["inputs"] + ["hidden"] * (len(names) - 2) + ["output"]
+
+
+def diagram_nodes(weights, activations):
+    """The diagram's nodes with their activations: what changes when only the input does (the
+    content of its `<g class="nodes">`)."""
+    names = _names(weights)
+    xs, ys = _layout(names)
+    return "".join(_node(name, xs[c], ys[c][i], a)
+                   for c, column in enumerate(names)
+                   for i, (name, a) in enumerate(zip(column, np.ravel(activations[c]))))
+
+
+def diagram_label(weights, activations):
+    names = _names(weights)
+    described = "; ".join(
+        f"{kind} {', '.join(_num(a, 3) for a in np.ravel(values))}"
+        for kind, values in zip(_titles(names), activations))
+    hidden = f"{len(names[1])} hidden neurons, " if len(names) == 3 else ""
+    return (f"Network diagram: 3 inputs, {hidden}1 output, {sum(w.size for w in weights)} "
+            f"weights; line width shows a weight's size, colour and dashes its sign. "
+            f"Activations: {described}. Focus a connection for its weight, arrow keys for the "
+            f"next; or hover one.")
+
+
+def network_diagram(weights, activations):
+    """SVG of the network: nodes with their activations, one focusable line per weight."""
+    names = _names(weights)
+    xs, ys = _layout(names)
+    parts = [_text(x, 14, title, "col-label") for x, title in zip(xs, _titles(names))]
     for n, (layer, i, j, source, target, v) in enumerate(_connections(weights)):
         label = _esc(_weight_label(source, target, v))
         x1, y1 = xs[layer] + NODE_W / 2, ys[layer][i]  # from the right of one pill ...
@@ -212,20 +243,11 @@ def network_diagram(weights, activations):
                      f'aria-label="{label}" {_value(v)}><title>{label}</title>'
                      f'<path class="hit" d="{hit}"/><line class="edge" {ends} '
                      f'stroke-width="{min(max(abs(v), MIN_WIDTH), MAX_WIDTH):.2f}"/></g>')
-    for c, column in enumerate(names):
-        parts += [_node(name, xs[c], ys[c][i], a)
-                  for i, (name, a) in enumerate(zip(column, np.ravel(activations[c])))]
-    described = "; ".join(
-        f"{kind} {', '.join(_num(a, 3) for a in np.ravel(values))}"
-        for kind, values in zip(titles, activations))
-    hidden = f"{len(names[1])} hidden neurons, " if count == 3 else ""
-    label = (f"Network diagram: 3 inputs, {hidden}1 output, {sum(w.size for w in weights)} "
-             f"weights; line width shows a weight's size, colour and dashes its sign. "
-             f"Activations: {described}. Focus a connection for its weight, arrow keys for the "
-             f"next; or hover one.")
+    parts.append(f'<g class="nodes">{diagram_nodes(weights, activations)}</g>')
     # A group, not an image: an image's children are hidden from assistive technology, and
     # every weight inside must be reachable.
-    return _svg(DIAGRAM_W, DIAGRAM_H, "network-chart", "group", label, "".join(parts))
+    return _svg(DIAGRAM_W, DIAGRAM_H, "network-chart", "group",
+                diagram_label(weights, activations), "".join(parts))
 
 
 def weights_table(weights):

@@ -27,6 +27,7 @@ FIRST_REDRAW_AFTER = 0.25  # seconds; a run done sooner looks instant, so it is 
 PLAY_FRAME = 0.06  # seconds per frame while playing; with reduced motion, REDUCED_FRAME
 REDUCED_FRAME = 0.5
 REDUCED_JUMPS = 20
+INPUTS = tuple(itertools.product((0, 1), repeat=3))  # all eight, 000 to 111
 
 trainer = Trainer()
 state = DEFAULT
@@ -56,6 +57,8 @@ def shown_iteration():
 
 def show_prediction(settled):
     page.show_prediction(trainer.predict(state.bits), settled)
+    if settled:
+        page.show_readouts({bits: trainer.predict(bits) for bits in INPUTS})
 
 
 def show_network(same_network=False):
@@ -63,7 +66,7 @@ def show_network(same_network=False):
     same_network (only the input bits changed), only the views that depend on the input."""
     k = shown_iteration()
     if same_network:
-        page.show_input_views(trainer.at(k, with_step=False, reuse=True), state)
+        page.show_input_views(trainer.at(k, with_step=False, reuse=True), state, same_network)
     else:
         page.show_snapshot(trainer.at(k), state, with_step=True)
         page.show_scrubber(k, state.iterations, enabled=True, playing=playing)
@@ -94,7 +97,8 @@ def follow_run():
     """The input views and readout for the run under way: it goes on for these settings (the
     bits or the iteration to show changed); its next frames, and its end, show them too."""
     if drawn_at is not None:
-        page.show_input_views(trainer.at(drawn_at, with_step=False, reuse=True), state)
+        page.show_input_views(trainer.at(drawn_at, with_step=False, reuse=True), state,
+                              same_network=True)
         show_prediction(settled=False)
 
 

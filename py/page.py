@@ -129,14 +129,25 @@ def mark_busy():
     _settled = False
 
 
+def _readout(p):
+    return {"probability": f"{p:.8f}", "digit": "1" if p >= 0.5 else "0", "exact": repr(p)}
+
+
 def show_prediction(p, settled):
     """Write a prediction; `settled` means it is the network trained for the current state."""
     global _settled
-    _text("#prediction .probability", f"{p:.8f}")
-    _text("#prediction .digit", "1" if p >= 0.5 else "0")
+    readout = _readout(p)
+    _text("#prediction .probability", readout["probability"])
+    _text("#prediction .digit", readout["digit"])
     if settled:
-        _attr("#prediction", "data-probability", repr(p))
+        _attr("#prediction", "data-probability", readout["exact"])
         _settled = True
+
+
+def show_readouts(predictions):
+    """The readout for each input, {(a, b, c): p}, of the settled network the page shows: an
+    input bit toggled then shows its readout at once (py/ui.py), a frame before the answer."""
+    _op("readouts", {"".join(map(str, bits)): _readout(p) for bits, p in predictions.items()})
 
 
 def show_progress(done, total, seconds):
@@ -152,10 +163,16 @@ def _bits_index(bits):
     return int("".join(map(str, bits)), 2)
 
 
-def show_input_views(snapshot, state):
-    """The pictures that depend on the input bits: activations in the diagram, the truth table."""
+def show_input_views(snapshot, state, same_network=False):
+    """The pictures that depend on the input bits: activations in the diagram, the truth table.
+    With same_network (the diagram shows this snapshot's weights already), only the diagram's
+    nodes and label are redrawn: a toggle answers within a frame."""
     current = [layer[_bits_index(state.bits)] for layer in snapshot.layers]
-    _op("html", "#diagram", draw.network_diagram(snapshot.weights, current))
+    if same_network:
+        _op("html", "#diagram .nodes", draw.diagram_nodes(snapshot.weights, current))
+        _attr("#diagram svg", "aria-label", draw.diagram_label(snapshot.weights, current))
+    else:
+        _op("html", "#diagram", draw.network_diagram(snapshot.weights, current))
     _op("html", "#truth-body", draw.truth_table(snapshot.layers[-1], state.rows, state.bits))
 
 

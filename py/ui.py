@@ -23,14 +23,20 @@ FORWARDED = {
 }
 
 readout = document.getElementById("prediction")
+probability = readout.querySelector(".probability")
+digit = readout.querySelector(".digit")
+bit_boxes = [document.getElementById(f"bit-{i}") for i in (1, 2, 3)]
 status = document.getElementById("status")
 motion = window.matchMedia("(prefers-reduced-motion: reduce)")
 caught_up = True  # whether the worker has answered every event sent to it
+readouts = None  # CPython's readout for each input ("100": texts), if the last answer settled
 
 
 def send(event):
+    global caught_up
     readout.setAttribute("aria-busy", "true")
     bridge.send(json.dumps(event))
+    caught_up = False
 
 
 def forward(event):
@@ -39,14 +45,33 @@ def forward(event):
     if not control:
         return
     validity = getattr(control, "validity", None)
+    data = json.loads(window.JSON.stringify(control.dataset))
+    bits = None  # the input bits a toggle or a truth-table row asks for
+    if control.classList.contains("input-bit"):
+        bits = "".join("1" if box.checked else "0" for box in bit_boxes)
+    elif "bits" in data:
+        bits = data["bits"]
+    answered_all = caught_up
     send({
         "type": event.type,
         "id": event.currentTarget.id,
         "value": control.value,
         "checked": bool(getattr(control, "checked", False)),
         "bad": bool(validity and validity.badInput),  # typed text the browser cannot read
-        "data": json.loads(window.JSON.stringify(control.dataset)),
+        "data": data,
     })
+    if bits and answered_all and readouts:
+        show_readout(readouts[bits])
+
+
+def show_readout(texts):
+    """A toggle's readout at once, before the worker answers: CPython's own text for these bits
+    and the network the page shows (sent with it), chosen, not computed. The worker's answer
+    then writes the same."""
+    probability.textContent = texts["probability"]
+    digit.textContent = texts["digit"]
+    readout.setAttribute("data-probability", texts["exact"])
+    readout.setAttribute("aria-busy", "false")
 
 
 def environment(kind):
@@ -178,16 +203,23 @@ def show_ready():
     bridge.keepForOffline()
 
 
+def keep_readouts(table):
+    global readouts
+    readouts = table
+
+
 OPS = {"text": show_text, "html": show_html, "prop": set_property, "attr": set_attribute,
-       "url": show_url, "download": download, "ready": show_ready, "focus": refocus}
+       "url": show_url, "download": download, "ready": show_ready, "focus": refocus,
+       "readouts": keep_readouts}
 
 
-def apply(text, answered_all):
-    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}, and whether it
-    has answered every event sent. The readout is busy until it shows the network trained for
-    the current state and every event is answered."""
-    global caught_up
-    caught_up = answered_all
+def apply(text, answered, sent):
+    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}, with how many
+    events it had answered and how many were sent. The readout is busy until it shows the
+    network trained for the current state and every event is answered."""
+    global caught_up, readouts
+    caught_up = answered == sent
+    readouts = None  # until this answer says the network it shows is settled
     answer = json.loads(text)
     for name, *args in answer["ops"]:
         OPS[name](*args)

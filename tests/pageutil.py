@@ -19,3 +19,12 @@ def set_bits(page, bits):
         box = bit_box(page, i)
         if box.is_checked() != bool(bit):
             box.click()
+
+
+def tab_to(page, control, limit=200):
+    """Press Tab until `control` (a locator) has the focus, as a keyboard user gets there."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if control.evaluate("e => e === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {control}")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from pageutil import settled_probability
+from pageutil import settled_probability, tab_to
 
 
 def axe_violations(page, axe_script):
@@ -71,7 +71,7 @@ def test_no_axe_violations_on_a_narrow_screen(page, base_url, clean, axe_script)
 def test_focus_is_visible(page, base_url, clean):
     page.goto(base_url)
     settled_probability(page)
-    page.get_by_role("button", name="Add row", exact=True).focus()
+    tab_to(page, page.get_by_role("button", name="Add row", exact=True))
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")

@@ -6,6 +6,7 @@ sends back, inside a running asyncio loop (training runs in slices on it)."""
 import asyncio
 import importlib
 import json
+import threading
 
 import pytest
 
@@ -48,6 +49,24 @@ def controller():
     return main, view, send
 
 
+def run(scenario):
+    """Run a coroutine in a thread of its own: Playwright's tests leave a loop running in this
+    one (asyncio.run refuses to nest)."""
+    failure = []
+
+    def target():
+        try:
+            asyncio.run(scenario)
+        except BaseException as err:  # re-raised in the test's thread
+            failure.append(err)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 async def until(condition, timeout=30):
     for _ in range(int(timeout / 0.005)):
         if condition():
@@ -86,7 +105,7 @@ def test_input_and_view_changes_do_not_restart_a_run(controller, action):
         await until(lambda: settled(view) is not None)
         assert main.trainer.run is run
 
-    asyncio.run(scenario())
+    run(scenario())
     fragment = view.ops("url")[-1][1]
     if action == "iteration shown":  # the network after 5 of the run's iterations
         assert fragment.endswith("&at=5")
@@ -114,7 +133,7 @@ def test_the_readout_follows_the_bits_while_a_run_goes_on(controller):
         assert view.answers[-1]["settled"] is False
         main.trainer.cancel()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_training_setting_does_restart_the_run(controller):
@@ -128,7 +147,7 @@ def test_a_training_setting_does_restart_the_run(controller):
         await until(lambda: settled(view) is not None)
         assert main.trainer.run is not run
 
-    asyncio.run(scenario())
+    run(scenario())
     assert float(settled(view)) == cpython("iterations=2000")
 
 
@@ -145,7 +164,7 @@ def test_an_event_about_a_removed_row_is_dropped(controller):
         send(type="change", id="rows", data={"row": str(ids[3]), "col": "3"}, checked=True)
         await until(lambda: settled(view) is not None and main.trained())
 
-    asyncio.run(scenario())
+    run(scenario())
     assert view.ops("url")[-1][1].startswith("rows=111:1,101:1,011:1&")
     assert not any("went wrong" in op[-1] for op in view.ops("text", "#alert"))
 
@@ -163,7 +182,7 @@ def test_remove_puts_the_focus_on_the_next_rows_remove(controller):
         assert view.ops("focus")[-1][1] == f'[data-remove="{ids[2]}"]:not([disabled])'
         main.trainer.cancel()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_an_unexpected_error_is_answered_and_said_in_words(controller, capsys):
@@ -181,5 +200,5 @@ def test_an_unexpected_error_is_answered_and_said_in_words(controller, capsys):
         send(type="change", id="bit-2", checked=True)  # the page still works
         assert view.answers[-1]["settled"] is True
 
-    asyncio.run(scenario())
+    run(scenario())
     assert float(settled(view)) == cpython("bits=110")

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 import model
-from pageutil import bit_box, settled_probability
+from pageutil import bit_box, settled_probability, tab_to
 from state import parse
 
 
@@ -16,15 +16,6 @@ def focused(page):
     """The focused element's accessible name (its aria-label or text)."""
     return page.evaluate(
         "(e => e.getAttribute('aria-label') || e.textContent.trim())(document.activeElement)")
-
-
-def tab_to(page, name, limit=200):
-    """Press Tab until the control called `name` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page) == name:
-            return
-    raise AssertionError(f"Tab never reached {name!r}")
 
 
 def open_settled(page, url):
@@ -38,7 +29,7 @@ def rows(page):
 
 def test_remove_and_add_keep_the_focus_in_the_table(page, base_url, clean):
     open_settled(page, base_url)
-    tab_to(page, "Remove row 2")
+    tab_to(page, page.get_by_role("button", name="Remove row 2", exact=True))
     page.keyboard.press("Enter")
     expect(rows(page)).to_have_count(3)
     # The focus is on the next row's Remove, which is now row 2's.
@@ -58,7 +49,7 @@ def test_remove_and_add_keep_the_focus_in_the_table(page, base_url, clean):
 
 def test_a_truth_table_row_chosen_by_keyboard_keeps_the_focus(page, base_url, clean):
     open_settled(page, base_url)
-    tab_to(page, "Set input bits to 0 1 1")
+    tab_to(page, page.get_by_role("button", name="Set input bits to 0 1 1", exact=True))
     page.keyboard.press("Enter")
     expect(bit_box(page, 1)).not_to_be_checked()
     expect(bit_box(page, 3)).to_be_checked()
@@ -74,7 +65,7 @@ def test_a_truth_table_row_chosen_by_keyboard_keeps_the_focus(page, base_url, cl
 def test_the_diagram_is_one_tab_stop_with_arrow_keys_inside(page, base_url, clean):
     open_settled(page, base_url + "#hidden=2")
     first = page.locator("#diagram .weight").first.get_attribute("aria-label")
-    tab_to(page, first)
+    tab_to(page, page.get_by_role("img", name=first, exact=True))
     assert first.startswith("Weight from input 1 to hidden 1")
     page.keyboard.press("ArrowRight")
     assert focused(page).startswith("Weight from input 1 to hidden 2")

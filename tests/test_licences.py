@@ -15,7 +15,6 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 import vendor

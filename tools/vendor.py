@@ -10,7 +10,6 @@ Usage: python tools/vendor.py [--dest DIR] [--cache DIR]
 
 import argparse
 import hashlib
-import io
 import json
 import subprocess
 import sys

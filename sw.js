@@ -4,7 +4,10 @@
 //
 // tools/build.py writes VERSION (a hash of every file below) and FILES (everything the page
 // loads, relative to this script). A new build has a new VERSION: the browser notices that this
-// script changed, installs the new cache next to the old one, then the old one is deleted.
+// script changed and installs the new cache next to the old one. The new worker then waits (no
+// skipWaiting(), no clients.claim()) until no tab of the old version is left: an open page
+// checks every file against the hashes it was built with, and handed a newer file it would call
+// it damaged. Only once it takes over is the old cache deleted.
 "use strict";
 
 const VERSION = "dev";
@@ -15,15 +18,13 @@ self.addEventListener("install", (event) => {
   // "no-cache": revalidate with the server, so an HTTP cache never slips an old file into a new
   // version (the worker would then refuse it: its hash would not match).
   const requests = FILES.map((file) => new Request(file, { cache: "no-cache" }));
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests))
-    .then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)));
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(caches.keys()
     .then((names) => Promise.all(names.filter((name) => name.startsWith("tenline-") && name !== CACHE)
-      .map((name) => caches.delete(name))))
-    .then(() => self.clients.claim()));
+      .map((name) => caches.delete(name)))));
 });
 
 self.addEventListener("fetch", (event) => {

@@ -6,12 +6,14 @@
 //   it WebAssembly compiled on the page, for Chromium's code cache;
 // - starts PyScript beside it, every file it loads checked by its sha256;
 // - carries messages between the worker and py/ui.py (`bridge`, which ui.py imports);
-// - is the watchdog: a runtime that cannot load is named in the one role="alert" element
-//   instead of a spinner forever;
+// - shows the download's progress, and is the stall detector: a runtime that cannot load is
+//   named in the one role="alert" element instead of a spinner forever;
 // - registers the service worker once the page works.
 // py/ui.py marks success with <html data-runtime="ready">.
 
-const STALL_MS = 30000;
+// A download has stalled when no byte of it has come for this long (never a deadline for the
+// whole: over a slow link a healthy first visit takes 40 s or more).
+const STALL_MS = 20000;
 // worker.js's sha256 (subresource integrity), written by tools/build.py: a worker script cannot be
 // checked as it starts, so it is fetched alongside with the check, and a damaged one is stopped.
 const WORKER_INTEGRITY = "";
@@ -23,6 +25,7 @@ const alertBox = document.getElementById("alert");
 const status = document.getElementById("status");
 const pending = new Set();  // runtime files still on their way
 let failed = false;
+let stallTimer = null;
 let worker = null;
 let sent = 0;  // events sent to Python; each answer says how many it has answered
 let answered = 0;
@@ -85,11 +88,14 @@ function compileRuntime(check) {
 
 // {module, checked: whether its bytes have the sha256 `integrity`, if asked to check}
 function compiled(url, integrity, check) {
-  return fetch(url).then((response) => Promise.all([
-    WebAssembly.compileStreaming(response),
-    check && response.clone().arrayBuffer().then((bytes) => crypto.subtle.digest("SHA-256", bytes))
-      .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === integrity),
-  ])).then(([module, checked]) => ({ module, checked }));
+  return fetch(url).then((answer) => {
+    const response = counted(answer, url.pathname.split("/").pop());
+    return Promise.all([
+      WebAssembly.compileStreaming(response),
+      check && response.clone().arrayBuffer().then((bytes) => crypto.subtle.digest("SHA-256", bytes))
+        .then((digest) => "sha256-" + btoa(String.fromCharCode(...new Uint8Array(digest))) === integrity),
+    ]);
+  }).then(([module, checked]) => ({ module, checked }));
 }
 
 function remember(key, value) {
@@ -103,15 +109,99 @@ function recall(key) {
 // Every worker's first message is what compileRuntime() gives, or {wasm: null}: compile your own.
 // At the start the page checks the bytes; for the snapshot maker it leaves that to the maker.
 function giveRuntime(target, compile, check) {
-  if (!(compile && WASM_INTEGRITY && WebAssembly.compileStreaming)) {
+  if (!(compile && WebAssembly.compileStreaming)) {
     target.postMessage({ wasm: null });
     return;
   }
-  pending.add("pyodide.asm.wasm");
+  waitFor("pyodide.asm.wasm");
   compileRuntime(check).then((given) => {
-    pending.delete("pyodide.asm.wasm");
+    arrived("pyodide.asm.wasm");
     target.postMessage(given);
   });
+}
+
+// The stall detector: re-armed by every byte that comes; when it runs out, the files still on
+// their way are named. With none on its way (CPython starting), nothing is due.
+function waitFor(name) {
+  pending.add(name);
+  if (!stallTimer) progressed();
+}
+
+function arrived(name) {
+  pending.delete(name);
+  progressed();
+}
+
+function progressed() {
+  clearTimeout(stallTimer);
+  stallTimer = setTimeout(() => {
+    stallTimer = null;
+    if (ready() || !pending.size) return;
+    fail("The Python runtime stopped loading: nothing has arrived for " + STALL_MS / 1000 +
+         " seconds; still waiting for " + Array.from(pending).join(", ") + ". Check your" +
+         " connection and reload the page.");
+  }, STALL_MS);
+}
+
+// Download progress, in the status line: each file's bytes so far (the worker's requests and the
+// page's own), of what a first visit downloads (DOWNLOAD_BYTES, written by tools/build.py). Only
+// a download worth watching gets the bar: one that, a second in, has more than another second to
+// go at its pace so far; files from a cache come far faster, so a repeat visit shows none. The
+// text (a live region) changes at most every few seconds, so that a screen reader is not flooded.
+const DOWNLOAD_BYTES = 0;
+const SHOW_AFTER_MS = 1000;
+const TEXT_EVERY_MS = 4000;
+const downloadBar = document.getElementById("download-progress");
+const received = new Map();  // file name -> bytes so far
+let downloaded = 0;
+let downloadShown = false;
+let downloadOver = false;
+let textShownAt = -Infinity;
+
+function bytesArrived(name, bytes) {
+  downloaded += Math.max(0, bytes - (received.get(name) || 0));
+  received.set(name, Math.max(bytes, received.get(name) || 0));
+  progressed();
+  if (downloadOver || failed || ready()) return;
+  if (downloaded >= DOWNLOAD_BYTES) {
+    downloadDone();
+    return;
+  }
+  const now = performance.now();
+  if (!downloadShown && (now < SHOW_AFTER_MS ||
+                         (DOWNLOAD_BYTES - downloaded) / downloaded * now < SHOW_AFTER_MS)) return;
+  downloadShown = true;
+  Object.assign(downloadBar, { hidden: false, max: DOWNLOAD_BYTES, value: downloaded });
+  if (now - textShownAt < TEXT_EVERY_MS) return;
+  textShownAt = now;
+  // Short enough to share a phone's line with the bar.
+  status.textContent = "Downloaded " + megabytes(downloaded) + " of " + megabytes(DOWNLOAD_BYTES) + " MB";
+}
+
+// Every byte is in, or Python has started (from a snapshot, without some of them).
+function downloadDone() {
+  if (downloadOver) return;
+  downloadOver = true;
+  downloadBar.hidden = true;
+  if (downloadShown && !failed) status.textContent = "Starting Python…";
+}
+
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
+}
+
+// A response whose bytes are counted as they come.
+function counted(response, name) {
+  let bytes = 0;
+  const counter = new TransformStream({
+    transform(chunk, stream) {
+      bytes += chunk.byteLength;
+      bytesArrived(name, bytes);
+      stream.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(counter),
+                      { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 // The first failure is the one to tell: the worker is stopped, so nothing else downloads.
@@ -119,6 +209,8 @@ function fail(message) {
   if (failed || ready()) return;
   failed = true;
   if (worker) worker.terminate();
+  clearTimeout(stallTimer);
+  downloadBar.hidden = true;
   alertBox.textContent = message;
   status.textContent = "The network could not be trained: the Python runtime did not load.";
 }
@@ -148,14 +240,14 @@ function sitePath(url) {
 
 async function checkedLoad(path, load) {
   const name = path.split("/").pop();
-  pending.add(name);
+  waitFor(name);
   try {
     return await load();
   } catch (error) {
     fail(notLoaded(name, await diagnosed(SITE_ROOT + path)));
     throw error;
   } finally {
-    pending.delete(name);
+    arrived(name);
   }
 }
 
@@ -231,6 +323,15 @@ function keepForOffline() {
 }
 
 function start() {
+  // The build writes every constant above; the repository's own index.html, served as it is (as
+  // GitHub Pages does when set to deploy from a branch), has none and cannot run.
+  if (!WORKER_INTEGRITY) {
+    fail("This is the page's source, not the built site, so its Python runtime cannot load." +
+         " Build the site with “make site” and serve the _site folder it makes (“make serve”" +
+         " does both); on GitHub Pages, set Settings → Pages → Source to “GitHub Actions”," +
+         " which builds and deploys it.");
+    return;
+  }
   if (typeof WebAssembly !== "object") {
     fail("This browser has no WebAssembly, which the Python runtime (Pyodide) needs: please open" +
          " the page in a current browser with WebAssembly enabled.");
@@ -246,15 +347,13 @@ function start() {
   }
   giveRuntime(worker, recall(COMPILED_BEFORE) === WASM_INTEGRITY, true);
   let heard = false;  // until the worker's first message, a failure is worker.js's own
-  pending.add("worker.js");
-  if (WORKER_INTEGRITY) {
-    fetch(script, { integrity: WORKER_INTEGRITY }).catch(() => fail("Could not load worker.js: the" +
-      " file is missing or damaged (it does not match its checksum). The Python runtime cannot" +
-      " start without it; reload the page to try again."));
-  }
+  waitFor("worker.js");
+  fetch(script, { integrity: WORKER_INTEGRITY }).catch(() => fail("Could not load worker.js: the" +
+    " file is missing or damaged (it does not match its checksum). The Python runtime cannot" +
+    " start without it; reload the page to try again."));
 
   worker.onmessage = ({ data }) => {
-    if (!heard) pending.delete("worker.js");
+    if (!heard) arrived("worker.js");
     heard = true;
     if (data.kind === "ops") {
       answered = data.answered;
@@ -266,10 +365,12 @@ function start() {
       performance.mark("tenline:python-started",
                        { detail: { snapshot: data.snapshot, compiledByPage: data.compiledByPage,
                                    numpyCompiledByPage: data.numpyCompiledByPage } });
+      downloadDone();
     }
     else if (data.kind === "make-snapshot") makeSnapshot(script);
-    else if (data.kind === "loading") pending.add(data.file);
-    else if (data.kind === "loaded") pending.delete(data.file);
+    else if (data.kind === "loading") waitFor(data.file);
+    else if (data.kind === "bytes") bytesArrived(data.file, data.bytes);
+    else if (data.kind === "loaded") arrived(data.file);
     else if (data.kind === "failed") fail(data.message);
   };
   worker.onerror = (event) => {
@@ -280,14 +381,6 @@ function start() {
     else if (!ready()) fail("The Python worker stopped: " + event.message + ". Reload the page to try again.");
     else console.error("tenline worker:", event.message);
   };
-
-  setTimeout(() => {
-    if (ready()) return;
-    const waiting = Array.from(pending);
-    fail("The Python runtime did not finish loading within " + STALL_MS / 1000 + " seconds" +
-         (waiting.length ? "; still waiting for " + waiting.join(", ") : "") +
-         ". Check your connection and reload the page.");
-  }, STALL_MS);
 
   // The page's address and the reader's motion preference: the worker starts on them at once;
   // py/ui.py reports what changes later.

@@ -4,8 +4,8 @@
 // with lists of DOM operations ("ops").
 //
 // Every file is checked against its sha256 before it is used, and every request is reported to
-// the page as it starts and ends, so the page can name a file that fails (at once) or stalls
-// (after its 30 s timer, which lives on the main thread).
+// the page as it starts, as its bytes come and as it ends, so the page can show the download's
+// progress and name a file that fails (at once) or stalls (its stall detector, on the main thread).
 "use strict";
 
 // py/, as tools/build.py lists it: the sources and their bytecode (in __pycache__/), which
@@ -46,30 +46,57 @@ function notLoaded(url, why) {
          " without it; reload the page to try again.";
 }
 
-// Why a checked request failed: asked again without the check, the answer tells.
-function diagnose(url) {
-  return nativeFetch(url, { cache: "no-store" }).then(function (response) {
-    return notLoaded(url, response.ok ? "the file is damaged (it does not match its checksum)"
-                                      : "the server answered HTTP " + response.status);
-  }, function () {
-    return notLoaded(url, "the request was refused or the network failed");
-  });
-}
-
 const nativeFetch = self.fetch.bind(self);
+
+// Each file is read here as it comes, its bytes told to the page, and checked against its sha256
+// once whole: a request made with `integrity` hands over nothing until the whole file has come,
+// which would leave the page blind for the 25 s pyodide.asm.wasm takes over a slow link. What
+// is handed on is a response holding the checked bytes. Without crypto.subtle (a page on plain
+// http, not from this machine) the browser checks the file, and gives it only once whole.
+const canDigest = Boolean(self.crypto.subtle);
 
 function checkedFetch(url, init) {
   const file = fileName(url);
   const expected = integrity(url);
-  if (expected && !(init && init.integrity)) init = Object.assign({}, init, { integrity: expected });
+  if (expected && !canDigest) init = Object.assign({}, init, { integrity: expected });
   report("loading", { file: file });
   return nativeFetch(url, init).then(function (response) {
-    report("loaded", { file: file });
     if (!response.ok) throw fail(notLoaded(url, "the server answered HTTP " + response.status));
-    return response;
+    return bodyOf(response, file).then(function (bytes) {
+      return Promise.all([bytes, expected && canDigest ? integrityOf(bytes) : expected]);
+    }, function () {
+      throw fail(notLoaded(url, "the download broke off"));
+    }).then(function ([bytes, actual]) {
+      if (actual !== expected) throw fail(notLoaded(url, "the file is damaged (it does not match its checksum)"));
+      return new Response(bytes, { status: response.status, statusText: response.statusText,
+                                   headers: response.headers });
+    });
   }, function () {
+    throw fail(notLoaded(url, "the request was refused or the network failed"));
+  }).finally(function () {
     report("loaded", { file: file });
-    return diagnose(url).then(function (message) { throw fail(message); });
+  });
+}
+
+// A response's bytes, each chunk told to the page as it comes (how many of the file so far).
+async function bodyOf(response, file) {
+  const reader = response.body.getReader();
+  const chunks = [];
+  let length = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    chunks.push(chunk.value);
+    length += chunk.value.byteLength;
+    report("bytes", { file: file, bytes: length });
+  }
+  const bytes = new Uint8Array(length);
+  chunks.reduce(function (at, chunk) { bytes.set(chunk, at); return at + chunk.byteLength; }, 0);
+  return bytes;
+}
+
+// The subresource integrity string (sha256) of some bytes, as tools/build.py writes them.
+function integrityOf(bytes) {
+  return crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+    return "sha256-" + btoa(String.fromCharCode.apply(null, new Uint8Array(digest)));
   });
 }
 

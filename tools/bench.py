@@ -158,7 +158,11 @@ def offline_repeat(browser, base, foreign):
         page = context.new_page()
         page.add_init_script(PROBE)
         first_prediction(page, base)
-        wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=LOAD_TIMEOUT_MS)
+        # Installed and active (its cache filled): the next visit is its. It does not claim this
+        # page, so `controller` stays null here.
+        wait_until(page, """() => navigator.serviceWorker.getRegistration().then((r) =>
+                              r !== undefined && r.active !== null && r.active.state === "activated")""",
+                   timeout=LOAD_TIMEOUT_MS)
         wait_for_snapshot(page)
         times.append(first_prediction(page, base)[0])
         context.close()
@@ -208,11 +212,13 @@ def toggle_latency(page, url, count=200):
       for (const type of ['click', 'change']) document.addEventListener(type, e => {
         if (e.target.matches('.input-bit') && !window.__t0) window.__t0 = performance.now(); }, true);
       new MutationObserver(() => { if (r.getAttribute('aria-busy') === 'false' && window.__t0)
-        { window.__lat.push(performance.now() - window.__t0); window.__t0 = 0; } })
+        { window.__lat.push(performance.now() - window.__t0); window.__t0 = 0;
+          if (window.__wake) window.__wake(); } })
         .observe(r, {attributes: true, attributeFilter: ['aria-busy', 'data-probability']}); }""")
     for i in range(count):
         page.get_by_role("checkbox", name=f"Input bit {i % 3 + 1}", exact=True).click()
-        wait_until(page, "() => !window.__t0")
+        # One call that waits for the readout, not polling, which would compete for the thread.
+        page.evaluate("() => window.__t0 && new Promise(wake => { window.__wake = wake; })")
     return sorted(page.evaluate("window.__lat"))
 
 

@@ -128,16 +128,16 @@ def write_integrity(out):
     belongs, and the sha256 of every file it loads (py/ and the runtime), as subresource
     integrity strings, so the browser refuses a truncated or corrupted file and the page names
     it; and site/boot.js those of worker.js, as it then is, of every file PyScript loads on the
-    page, and of pyodide.asm.wasm and NumPy's core library, which the page compiles."""
+    page, and of pyodide.asm.wasm and NumPy's core library, which the page compiles, with the
+    bytes of the worker's files (all of which a first visit downloads: its progress bar's total)."""
     runtime = out / "site" / "vendor" / "pyodide"
     worker_py = [path for path in sorted((out / "py").rglob("*.py*")) if path.name != PAGE_PYTHON]
     worker, boot = out / "site" / "worker.js", out / "site" / "boot.js"
     ((numpy_core, numpy_core_served),) = APART.items()
     numpy_wheel = json.loads((runtime / "pyodide-lock.json").read_text())["packages"]["numpy"]["file_name"]
+    worker_files = [*worker_py, out / "site" / "pyodide-internals.js", *sorted(runtime.iterdir())]
     fill_constants(worker, worker, {
-        "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path)
-                                  for path in [*worker_py, out / "site" / "pyodide-internals.js",
-                                               *sorted(runtime.iterdir())]},
+        "const INTEGRITY = {};": {path.relative_to(out).as_posix(): sri(path) for path in worker_files},
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in worker_py],
         "const NUMPY = {};": {"wheel": numpy_wheel,
                               "core": {"file": numpy_core_served, "path": numpy_core}}})
@@ -149,7 +149,8 @@ def write_integrity(out):
                                     path.relative_to(out).as_posix(): sri(path) for path in page_files},
                                 'const WASM_INTEGRITY = "";': sri(runtime / "pyodide.asm.wasm"),
                                 "const NUMPY_CORE = {};": {"file": numpy_core_served,
-                                                           "integrity": sri(runtime / numpy_core_served)}})
+                                                           "integrity": sri(runtime / numpy_core_served)},
+                                "const DOWNLOAD_BYTES = 0;": sum(path.stat().st_size for path in worker_files)})
 
 
 LICENCES_PAGE = """<!doctype html>

@@ -151,38 +151,32 @@ def test_a_training_setting_does_restart_the_run(controller):
     assert float(settled(view)) == cpython("iterations=2000")
 
 
-def test_an_event_about_a_removed_row_is_dropped(controller):
+def remove(send, row_id):
+    send(type="click", id="rows", data={"remove": str(row_id)})
+
+
+def test_an_event_about_a_removed_row_is_dropped_and_the_focus_moves_on(controller):
     main, view, send = controller
 
     async def scenario():
         send(type="start", hash="", reduced=False)
         ids = main.row_ids
-        send(type="click", id="rows", data={"remove": str(ids[0])})
+        remove(send, ids[1])
+        # The focus (the Remove button pressed is gone) goes to the next row's Remove.
+        assert view.ops("focus")[-1][1:] == [f'[data-remove="{ids[2]}"]:not([disabled])',
+                                               "#add-row"]
         # Sent before the page heard of the removal: a box of the row just removed ...
-        send(type="change", id="rows", data={"row": str(ids[0]), "col": "3"}, checked=True)
+        send(type="change", id="rows", data={"row": str(ids[1]), "col": "3"}, checked=True)
         # ... and of the row that was 4th, now 3rd: it is that row that changes.
         send(type="change", id="rows", data={"row": str(ids[3]), "col": "3"}, checked=True)
+        remove(send, ids[3])  # the last row: the focus goes to the one before it
+        assert view.ops("focus")[-1][1] == f'[data-remove="{ids[2]}"]:not([disabled])'
+        send(type="change", id="rows", data={"row": str(ids[3]), "col": "0"}, checked=True)
         await until(lambda: settled(view) is not None and main.trained())
 
     run(scenario())
-    assert view.ops("url")[-1][1].startswith("rows=111:1,101:1,011:1&")
+    assert view.ops("url")[-1][1].startswith("rows=001:0,101:1&")
     assert not any("went wrong" in op[-1] for op in view.ops("text", "#alert"))
-
-
-def test_remove_puts_the_focus_on_the_next_rows_remove(controller):
-    main, view, send = controller
-
-    async def scenario():
-        send(type="start", hash="", reduced=False)
-        ids = main.row_ids
-        send(type="click", id="rows", data={"remove": str(ids[1])})
-        assert view.ops("focus")[-1][1:] == [f'[data-remove="{ids[2]}"]:not([disabled])',
-                                               "#add-row"]
-        send(type="click", id="rows", data={"remove": str(ids[3])})  # the last row
-        assert view.ops("focus")[-1][1] == f'[data-remove="{ids[2]}"]:not([disabled])'
-        main.trainer.cancel()
-
-    run(scenario())
 
 
 def test_an_unexpected_error_is_answered_and_said_in_words(controller, capsys):

@@ -194,10 +194,16 @@ def test_a_million_iterations_stay_responsive_and_are_cancelled_by_a_change(page
     expect(page.get_by_role("heading", name=re.compile(r"network at iteration [1-9][0-9,]* of 1,000,000$"))) \
         .to_be_visible()
     expect(page.locator("#prediction")).to_have_attribute("aria-busy", "true")
-    bit_box(page, 2).click()  # honoured while training runs
+    done_before = progress.evaluate("e => e.value")
+    bit_box(page, 2).click()  # honoured while training runs, which goes on: it is no setting of it
     expect(bit_box(page, 2)).to_be_checked()
     expect(page).to_have_url(re.compile("bits=110"))
     expect(page.locator("#prediction")).to_have_attribute("aria-busy", "true")
+    done = []
+    for _ in range(15):  # longer than the pause after which a change would retrain
+        page.wait_for_timeout(100)
+        done.append(progress.evaluate("e => e.value"))
+    assert min(done) >= done_before and done[-1] > done_before, (done_before, done)
     spin(page, "Iterations").fill("300")  # cancels the run
     check_against_cpython(page)
     expect(page.get_by_role("status")).to_contain_text("trained 300 iterations")

@@ -2,9 +2,10 @@
 
 It binds every control, sends the reader's events to the Python worker, where CPython and NumPy
 run main.py, and applies the DOM operations ("ops") that come back; page.py is where they are
-made. It decides nothing and computes nothing: MicroPython prints floats differently from CPython
-(`repr(0.1 + 0.2)` is `0.3`), so every number it shows is a string it was given. site/boot.js
-carries the messages (`bridge`) and names a runtime that fails to load.
+made. It computes nothing: MicroPython prints floats differently from CPython (`repr(0.1 + 0.2)`
+is `0.3`), so every number it shows is a string it was given; a toggled input bit's readout is
+one CPython sent for those bits, chosen at once. site/boot.js carries the messages (`bridge`)
+and names a runtime that fails to load.
 """
 
 import json

@@ -107,8 +107,10 @@ def test_a_click_on_a_row_removed_a_moment_ago_never_edits_another(page, base_ur
     assert p == model.predict(model.train(s.rows, s.iterations), s.bits)
 
 
-def test_an_unexpected_error_is_said_and_the_page_goes_on(page, base_url, guard):
+def test_an_unexpected_error_is_said_and_the_page_goes_on(page, base_url, clean):
     open_settled(page, base_url)
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
     # An event py/ui.py would never send (no column): the controller fails on it.
     page.evaluate("""import('./site/boot.js').then(({ bridge }) => bridge.send(JSON.stringify(
         {type: 'change', id: 'rows', data: {row: '0'}, value: '', checked: true, bad: false})))""")
@@ -117,4 +119,5 @@ def test_an_unexpected_error_is_said_and_the_page_goes_on(page, base_url, guard)
     expect(page.locator("#prediction")).to_have_attribute("aria-busy", "false")
     bit_box(page, 2).click()  # the page still answers
     assert settled_probability(page) == model.predict(model.train(), (1, 1, 0))
-    assert [e for e in guard.errors if "Traceback" not in e and "KeyError" not in e] == []
+    # The traceback is for developers: on the console, as a warning (Python's stderr).
+    assert any("KeyError" in text for text in warnings)

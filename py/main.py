@@ -58,7 +58,8 @@ def shown_iteration():
 def show_prediction(settled):
     page.show_prediction(trainer.predict(state.bits), settled)
     if settled:
-        page.show_readouts({bits: trainer.predict(bits) for bits in INPUTS})
+        page.show_readouts({bits: (trainer.predict(bits), serialise(replace(state, bits=bits)))
+                            for bits in INPUTS})
 
 
 def show_network(same_network=False):

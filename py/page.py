@@ -145,9 +145,11 @@ def show_prediction(p, settled):
 
 
 def show_readouts(predictions):
-    """The readout for each input, {(a, b, c): p}, of the settled network the page shows: an
-    input bit toggled then shows its readout at once (py/ui.py), a frame before the answer."""
-    _op("readouts", {"".join(map(str, bits)): _readout(p) for bits, p in predictions.items()})
+    """The readout for each input, {(a, b, c): (p, fragment)}, of the settled network the page
+    shows, with the page's address for those bits: an input bit toggled then shows its readout
+    and address at once (py/ui.py), a frame before the answer."""
+    _op("readouts", {"".join(map(str, bits)): {**_readout(p), "fragment": fragment}
+                     for bits, (p, fragment) in predictions.items()})
 
 
 def show_progress(done, total, seconds):

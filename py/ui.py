@@ -66,12 +66,13 @@ def forward(event):
 
 
 def show_readout(texts):
-    """A toggle's readout at once, before the worker answers: CPython's own text for these bits
-    and the network the page shows (sent with it), chosen, not computed. The worker's answer
-    then writes the same."""
+    """A toggle's readout and address at once, before the worker answers: CPython's own for
+    these bits and the network the page shows (sent with it), chosen, not computed. The
+    worker's answer then writes the same."""
     probability.textContent = texts["probability"]
     digit.textContent = texts["digit"]
     readout.setAttribute("data-probability", texts["exact"])
+    show_url(texts["fragment"])
     readout.setAttribute("aria-busy", "false")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+from browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve, wait_for_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_site"
@@ -40,6 +40,37 @@ def browser_context_args(browser_context_args):
     # A service worker would answer requests before Playwright's routing sees them: every test
     # but the offline ones (which make their own contexts) runs with service workers blocked.
     return {**browser_context_args, "service_workers": "block"}
+
+
+# The modules that test what the reader does with a working page, not how it starts: their tests
+# share one browser context that has visited the page once, so each page starts as on a repeat
+# visit (CPython and NumPy from the kept snapshot, the HTTP cache warm): seconds fewer per test,
+# and no snapshot made in the background of each. First visits and every failure to start are
+# tested elsewhere (test_page, test_pyscript, test_failures, test_snapshot, test_offline, ...).
+REPEAT_VISIT_MODULES = {"test_lab", "test_views", "test_keyboard", "test_a11y"}
+
+
+@pytest.fixture(scope="session")
+def visited_context(browser, browser_context_args, base_url):
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    page.goto(base_url)
+    wait_for_snapshot(page)
+    page.close()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def context(request, new_context):
+    """pytest-playwright's fresh context per test, or the visited one (REPEAT_VISIT_MODULES)."""
+    if request.module.__name__ not in REPEAT_VISIT_MODULES:
+        yield new_context()
+        return
+    context = request.getfixturevalue("visited_context")
+    yield context
+    for page in context.pages:
+        page.close()
 
 
 @pytest.fixture(scope="session")

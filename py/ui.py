@@ -149,7 +149,7 @@ def rove(group, item):
 def move_in_group(event):
     items = list(event.currentTarget.querySelectorAll("[data-key][tabindex]"))
     here = next((i for i, item in enumerate(items) if item.isSameNode(event.target)), None)
-    if here is None or not items:
+    if here is None:
         return
     if event.key in ROVING_KEYS:
         there = min(max(here + ROVING_KEYS[event.key], 0), len(items) - 1)
@@ -215,12 +215,12 @@ OPS = {"text": show_text, "html": show_html, "prop": set_property, "attr": set_a
        "readouts": keep_readouts}
 
 
-def apply(text, answered, sent):
-    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}, with how many
-    events it had answered and how many were sent. The readout is busy until it shows the
-    network trained for the current state and every event is answered."""
+def apply(text, answered_all):
+    """One answer of the worker: {"ops": [[name, args...], ...], "settled": bool}, and whether it
+    has answered every event sent. The readout is busy until it shows the network trained for
+    the current state and every event is answered."""
     global caught_up, readouts
-    caught_up = answered == sent
+    caught_up = answered_all
     readouts = None  # until this answer says the network it shows is settled
     answer = json.loads(text)
     for name, *args in answer["ops"]:

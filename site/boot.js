@@ -291,26 +291,25 @@ function startPyScript() {
     });
 }
 
-// What py/ui.py uses to talk to the worker. send(json): one event; returns its number (1, 2, ...).
-// listen(apply): apply(json, answered, sent) is called with each answer (those that came before
-// it listened too), how many events the worker had answered then, and how many were sent.
+// What py/ui.py uses to talk to the worker. send(json): one event. listen(apply): apply(json,
+// caughtUp) is called with each answer (those that came before it listened too), and whether
+// every event sent has been answered.
 let applyAnswer = null;
 const unheard = [];
 export const bridge = {
   send(json) {
     sent += 1;
     worker.postMessage(json);
-    return sent;
   },
   listen(apply) {
     applyAnswer = apply;
-    unheard.splice(0).forEach(([json, count]) => apply(json, count, sent));
+    unheard.splice(0).forEach(([json, count]) => apply(json, count === sent));
   },
   keepForOffline,
 };
 
 function answer(json) {
-  if (applyAnswer) applyAnswer(json, answered, sent);
+  if (applyAnswer) applyAnswer(json, answered === sent);
   else unheard.push([json, answered]);
 }
 

@@ -1,8 +1,10 @@
-"""The Python the page runs, as text: the call with the current settings, and a standalone script.
+"""The Python the page runs, as text: the call with the current settings, a standalone script,
+and the reader's changes to it.
 
 The source is the model module's own file, read where it runs, never a copy kept in the page.
 """
 
+import difflib
 from pathlib import Path
 
 import model
@@ -28,3 +30,10 @@ def standalone_script(state, k, fragment):
     body = source[: source.index(SCRIPT_MAIN)]
     indented = "\n".join("    " + line for line in call(state, k).splitlines())
     return (f"{body}{SCRIPT_MAIN}\n    # The network tenline showed: #{fragment}\n{indented}\n")
+
+
+def changes(original, code):
+    """The reader's changes to the original script, as a unified diff (lines starting - and +)."""
+    return "\n".join(difflib.unified_diff(original.splitlines(), code.splitlines(),
+                                          "the script for the settings", "your code", n=1,
+                                          lineterm=""))

@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import listing
 import page
-from state import (DEFAULT, PRESETS, add_row, format_rows, parse, parse_field, serialise,
-                   with_at)
+from state import (DEFAULT, PRESETS, add_row, format_code, format_rows, parse, parse_field,
+                   serialise, with_at)
 from trainer import Cancelled, Trainer
 
 TYPING_PAUSE = 0.3  # seconds without a change before retraining
@@ -41,10 +41,11 @@ table = DEFAULT.rows  # the training table as shown, which may be invalid (then 
 row_ids = ()  # each shown row's identity: events name rows by it, so a removed row is not another
 new_row_id = itertools.count()
 messages = {}  # what the alert says, by source: "url" or a state key
+edited_code = None  # the editor's text once the reader has made it differ from the script
 
 
 def training_settings(s):
-    return replace(s, bits=DEFAULT.bits, at=None)
+    return replace(s, bits=DEFAULT.bits, at=None, code="")
 
 
 def trained():
@@ -58,8 +59,26 @@ def shown_iteration():
 def show_prediction(settled):
     page.show_prediction(trainer.predict(state.bits), settled)
     if settled:
-        page.show_readouts({bits: (trainer.predict(bits), serialise(replace(state, bits=bits)))
-                            for bits in INPUTS})
+        show_readouts()
+
+
+def show_readouts():
+    page.show_readouts({bits: (trainer.predict(bits), serialise(replace(state, bits=bits)))
+                        for bits in INPUTS})
+
+
+def original_script():
+    """The standalone script for the current settings: what Download script gives unedited."""
+    return listing.standalone_script(state, shown_iteration(), serialise(replace(state, code="")))
+
+
+def show_code_panel():
+    """The editor, which follows the settings until the reader edits it, and the changes."""
+    original = original_script()
+    if edited_code is None:
+        page.show_editor(original)
+    page.show_changes(listing.changes(original, edited_code) if edited_code else "",
+                      edited=edited_code is not None)
 
 
 def show_network(same_network=False):
@@ -72,6 +91,8 @@ def show_network(same_network=False):
         page.show_snapshot(trainer.at(k), state, with_step=True)
         page.show_scrubber(k, state.iterations, enabled=True, playing=playing)
     page.show_code(listing.call(state, k))
+    if not playing:
+        show_code_panel()
     show_prediction(settled=not playing)
 
 
@@ -104,8 +125,13 @@ def follow_run():
 
 
 def load(fragment, delay=0):
-    """A whole state from a fragment (page load, pasted link, back/forward)."""
+    """A whole state from a fragment (page load, pasted link, back/forward). Code in it is shown
+    in the editor, never run: only the reader's Run runs it."""
+    global edited_code
     new_state, problems = parse(fragment)
+    edited_code = new_state.code or None
+    if edited_code:
+        page.show_editor(edited_code)
     messages.clear()
     if problems:
         messages["url"] = " ".join(problems)
@@ -321,13 +347,42 @@ async def play():
         show_network()
 
 
+def set_code(text):
+    """The editor now holds `text`, the reader's code (None: the script for the settings, which
+    it then follows). The link carries the code if it fits."""
+    global edited_code, state
+    edited_code = text
+    messages.pop("code", None)
+    code = text or ""
+    if code:
+        try:
+            parse_field("code", format_code(code))
+        except ValueError as err:
+            messages["code"] = f"{err} The link leaves the code out; Run still runs it."
+            code = ""
+    show_messages()
+    state = replace(state, code=code)
+    page.show_fragment(serialise(state))
+    show_code_panel()
+    if trained() and not playing:
+        show_readouts()  # their addresses carry the code too
+
+
+def on_code(event):
+    text = event["value"]
+    set_code(None if text == original_script() else text)
+
+
+def on_reset_code(event):
+    set_code(None)
+
+
 def on_restore_defaults(event):
     load("", delay=0)
 
 
 def on_download(event):
-    page.download(listing.standalone_script(state, shown_iteration(), serialise(state)),
-                  "tenline.py")
+    page.download(edited_code or original_script(), "tenline.py")
 
 
 def on_motion(event):
@@ -362,6 +417,8 @@ HANDLERS = {
     ("click", "play"): on_play,
     ("click", "restore-defaults"): on_restore_defaults,
     ("click", "download"): on_download,
+    ("input", "code"): on_code,
+    ("click", "reset-code"): on_reset_code,
     ("motion", None): on_motion,
     ("hashchange", None): on_hash_change,
     ("start", None): on_start,

@@ -10,6 +10,7 @@ aria-busy.
 """
 
 import asyncio
+import html
 import json
 
 import draw
@@ -206,6 +207,25 @@ def show_source(text):
 
 def show_code(call):
     _text("#call", call)
+
+
+def show_editor(code):
+    _prop("#code", "value", code)
+
+
+def show_changes(diff, edited):
+    """The reader's changes to the script (a unified diff), and whether the editor follows the
+    settings, said beside it."""
+    lines = [f'<span class="{"file" if i < 2 else _DIFF_LINE.get(line[:1], "")}">'
+             f'{html.escape(line)}</span>' for i, line in enumerate(diff.splitlines())]
+    _op("html", "#changes", "\n".join(lines) if lines else
+        "None: the editor holds the script for the settings above.")
+    _text("#code-note", "Edited: the code no longer follows the settings above; Reset code brings"
+          " back their script." if edited else
+          "This is the script for the settings above: it follows them until you edit it.")
+
+
+_DIFF_LINE = {"-": "removed", "+": "added", "@": "hunk"}  # after the two lines naming the texts
 
 
 def show_fragment(fragment):

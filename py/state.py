@@ -4,7 +4,8 @@ The fragment's canonical form (the seed's defaults):
 
     rows=001:0,111:1,101:1,011:0&bits=100&hidden=0&iterations=10000&seed=1&rate=1
 
-and `&at=k` after them when the reader looks at the network after k < iterations iterations.
+then `&at=k` when the reader looks at the network after k < iterations iterations, and `&code=…`
+when the reader has edited the code (compressed; it is never run until the reader says so).
 
 SETTINGS is the one table of settings (as TensorFlow Playground's state.ts keeps one list): key,
 default, parser, formatter, what is allowed in words, and the page's number input. `parse` never
@@ -13,13 +14,17 @@ is allowed; an unknown key is named. `parse_field` is the one place that validat
 both for the URL and for what the reader types. No browser imports: this runs in CPython too.
 """
 
+import base64
 import re
+import zlib
 from dataclasses import dataclass, field, make_dataclass, replace
 from decimal import Decimal
 from typing import Callable
 from urllib.parse import unquote
 
 MAX_ROWS = 8
+MAX_CODE = 20_000  # characters of edited code a link carries
+MAX_CODE_LINK = 64_000  # characters of a link's code=, looked at before anything is decoded
 SHOWN_AT_MOST = 24  # characters of a reader's text echoed back in a message
 
 PRESETS = {
@@ -90,6 +95,35 @@ def _whole_number(low, high):
     return parse
 
 
+_CODE = re.compile(r"[A-Za-z0-9_-]+")
+_NOT_CODE = "is not code as tenline's links write it"
+
+
+def _parse_code(text):
+    """The reader's code from a link: UTF-8, zlib-compressed, in URL-safe base64 (format_code),
+    inflated no further than MAX_CODE characters can be."""
+    if len(text) > MAX_CODE_LINK:
+        raise ValueError(f"the code is too long for a link ({len(text):,} characters)")
+    if not _CODE.fullmatch(text):
+        raise ValueError(f"{_shown(text)} {_NOT_CODE}")
+    inflate = zlib.decompressobj()
+    try:
+        data = inflate.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)),
+                                  4 * MAX_CODE + 1)  # UTF-8 takes at most 4 bytes a character
+        code = data.decode()
+    except (ValueError, zlib.error):  # bad base64 or UTF-8 (ValueErrors too), bad zlib data
+        raise ValueError(f"{_shown(text)} {_NOT_CODE}") from None
+    if len(code) > MAX_CODE or inflate.unconsumed_tail:
+        raise ValueError(f"the code is longer than {MAX_CODE:,} characters")
+    if not inflate.eof:
+        raise ValueError(f"{_shown(text)} {_NOT_CODE} (it is cut short)")
+    return code
+
+
+def format_code(code):
+    return base64.urlsafe_b64encode(zlib.compress(code.encode(), 9)).rstrip(b"=").decode()
+
+
 def format_rows(rows):
     return ",".join("".join(map(str, bits)) + f":{target}" for bits, target in rows)
 
@@ -122,6 +156,9 @@ class Setting:
     format: Callable[[object], str]
     allowed: str
     field: Field = None
+    # A setting with a `default_words` is left out of the fragment at its default, which these
+    # words describe in a message.
+    default_words: str = None
 
 
 # Every setting, in the fragment's order. A new setting is one entry here (and its control).
@@ -142,7 +179,12 @@ SETTINGS = {s.key: s for s in (
             Field(0, 100, "any", "above 0, up to 100")),
     # The iteration shown; None is the end of training (and is left out of the fragment).
     Setting("at", None, _whole_number(0, 1_000_000), str,
-            "a whole number from 0 to the number of iterations"),
+            "a whole number from 0 to the number of iterations",
+            default_words="the end of training"),
+    # The reader's edited code; "" is the script for the settings, which the editor then holds.
+    Setting("code", "", _parse_code, format_code,
+            f"Python code as tenline's links write it, at most {MAX_CODE:,} characters",
+            default_words="the script for the settings"),
 )}
 
 State = make_dataclass(
@@ -167,8 +209,10 @@ def format_field(state, key):
 
 
 def serialise(state):
-    """The canonical fragment (without '#'): every key in a fixed order, `at` only when set."""
-    keys = [key for key in SETTINGS if key != "at" or state.at is not None]
+    """The canonical fragment (without '#'): every key in a fixed order, those with
+    `default_words` (`at`, `code`) only when not at their default."""
+    keys = [key for key, setting in SETTINGS.items()
+            if setting.default_words is None or getattr(state, key) != setting.default]
     return "&".join(f"{key}={format_field(state, key)}" for key in keys)
 
 
@@ -187,7 +231,7 @@ def parse(fragment):
         try:
             values[key] = parse_field(key, text)
         except ValueError as err:
-            default = "the end of training" if key == "at" else format_field(DEFAULT, key)
+            default = SETTINGS[key].default_words or format_field(DEFAULT, key)
             messages.append(f"{err} Using the default, {default}.")
     state = replace(DEFAULT, **values)
     if state.at is not None and state.at > state.iterations:

@@ -18,9 +18,9 @@ from pyscript.js_modules.boot import bridge
 # come and go: Python redraws them).
 FORWARDED = {
     "change": ("bit-1", "bit-2", "bit-3", "rows", "training-set"),
-    "input": ("hidden", "iterations", "seed", "rate", "iteration"),
+    "input": ("hidden", "iterations", "seed", "rate", "iteration", "code"),
     "click": ("rows", "truth-body", "add-row", "play", "step", "reset", "restore-defaults",
-              "download"),
+              "download", "reset-code"),
 }
 
 readout = document.getElementById("prediction")
@@ -95,6 +95,101 @@ def copy_link(event):
         window.navigator.clipboard.writeText(window.location.href).then(copied, not_copied)
     except Exception:  # no clipboard here (an insecure context, say)
         not_copied()
+
+
+# ---- the reader's code -----------------------------------------------------------------------
+
+# Run hands the editor's text to the code runner, a worker with a CPython of its own (site/boot.js
+# starts it, py/runner.py runs the code), so the page's training never waits for the reader's
+# code. Stop ends that worker at once, whatever the code is doing, and starts a fresh one for the
+# next Run. What the code prints is shown line by line as the runner sends it.
+editor = document.getElementById("code")
+output = document.getElementById("output")
+run_status = document.getElementById("run-status")
+run_button = document.getElementById("run")
+stop_button = document.getElementById("stop")
+runner = None
+runner_started = False  # whether the runner's Python is up
+running = False
+
+
+def start_runner():
+    global runner, runner_started
+    runner, runner_started = bridge.codeRunner(), False
+    runner.onmessage = on_runner_message
+    runner.onerror = on_runner_error
+
+
+def show_running(now):
+    global running
+    running = now
+    run_button.setAttribute("aria-disabled", "true" if now else "false")
+    stop_button.setAttribute("aria-disabled", "false" if now else "true")
+
+
+def write_output(text, kind):
+    line = document.createElement("div")
+    line.className = kind
+    line.textContent = text
+    output.append(line)
+
+
+def run_code(event):
+    if running:
+        return
+    if runner is None:
+        start_runner()
+    output.replaceChildren()
+    run_status.textContent = "Running…" if runner_started else "Starting Python for your code…"
+    show_running(True)
+    window.performance.mark("tenline:run")  # for whoever measures (tools/bench.py)
+    runner.postMessage(editor.value)
+
+
+def stop_code(event):
+    if not running:
+        return
+    runner.terminate()
+    show_running(False)
+    run_status.textContent = "Stopped."
+    start_runner()  # ready for the next Run
+
+
+def on_runner_message(event):
+    global runner_started
+    data = event.data
+    if data.kind == "output":
+        write_output(data.text, data.stream)
+    elif data.kind == "started":
+        runner_started = True
+        if running:
+            run_status.textContent = "Running…"
+    elif data.kind == "done":
+        show_running(False)
+        if data.error:
+            write_output(data.error, "error")
+            run_status.textContent = "Your code stopped with an error: " + data.error.strip().split("\n")[-1]
+        else:
+            run_status.textContent = "Finished in " + data.seconds + " s."
+    elif data.kind == "failed":
+        runner_failed(data.message)
+
+
+def on_runner_error(event):
+    event.preventDefault()
+    runner_failed(f"Python for your code stopped ({event.message}); it may have run out of memory.")
+
+
+def runner_failed(message):
+    global runner
+    runner.terminate()
+    runner = None  # the next Run starts another
+    show_running(False)
+    run_status.textContent = message + " Run starts it afresh."
+
+
+on_runner_message = create_proxy(on_runner_message)
+on_runner_error = create_proxy(on_runner_error)
 
 
 # ---- what the worker sends -------------------------------------------------------------------
@@ -258,6 +353,8 @@ for kind, ids in FORWARDED.items():
     for id in ids:
         document.getElementById(id).addEventListener(kind, listener)
 document.getElementById("copy-link").addEventListener("click", create_proxy(copy_link))
+run_button.addEventListener("click", create_proxy(run_code))
+stop_button.addEventListener("click", create_proxy(stop_code))
 document.getElementById("diagram").addEventListener("keydown", create_proxy(move_in_group))
 # (pyscript's `window` calls lose `this` for addEventListener; the page's own window keeps it)
 document.defaultView.addEventListener("hashchange",

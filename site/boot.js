@@ -5,7 +5,8 @@
 // - starts the Python worker at once (and, after a first visit, the snapshot maker), and hands
 //   it WebAssembly compiled on the page, for Chromium's code cache;
 // - starts PyScript beside it, every file it loads checked by its sha256;
-// - carries messages between the worker and py/ui.py (`bridge`, which ui.py imports);
+// - carries messages between the worker and py/ui.py (`bridge`, which ui.py imports), and starts
+//   the worker that runs the reader's code;
 // - shows the download's progress, and is the stall detector: a runtime that cannot load is
 //   named in the one role="alert" element instead of a spinner forever;
 // - registers the service worker once the page works.
@@ -306,6 +307,14 @@ export const bridge = {
     unheard.splice(0).forEach(([json, count]) => apply(json, count === sent));
   },
   keepForOffline,
+  // A worker for the reader's code (py/ui.py's Run): site/worker.js as "tenline code runner", a
+  // CPython of its own, given the runtime as the snapshot maker is. ui.py talks to it, and
+  // ends it with Stop.
+  codeRunner() {
+    const runner = new Worker(new URL("worker.js", import.meta.url), { name: "tenline code runner" });
+    giveRuntime(runner, true, false);
+    return runner;
+  },
 };
 
 function answer(json) {

@@ -467,8 +467,40 @@ async function start() {
   pyodide.FS.mkdir("__pycache__");
   PY_FILES.forEach(function (name, i) { pyodide.FS.writeFile(name, new Uint8Array(files[i])); });
   self.pyodide = pyodide;  // for tools/keep.py, which reads sys.modules from here
-  handle = pyodide.runPython("import js, main; main.start(js.sendOps)");
+  handle = self.name === CODE_RUNNER ? codeRunner(pyodide)
+                                     : pyodide.runPython("import js, main; main.start(js.sendOps)");
   queued.splice(0).forEach(answer);
+}
+
+// The code runner (this script under that name, started by the page for py/ui.py's Run): each
+// message is the reader's code, run by py/runner.py. What it prints goes to the page a line at a
+// time, as it is printed, up to MAX_LINES lines a run (a runaway print loop must not flood the
+// page), each cut at MAX_LINE characters; then how the run ended.
+const CODE_RUNNER = "tenline code runner";
+const MAX_LINES = 1000;
+const MAX_LINE = 2000;
+
+function codeRunner(pyodide) {
+  let lines = 0;
+  function printed(stream) {
+    return function (text) {
+      lines += 1;
+      if (lines <= MAX_LINES) report("output", { stream: stream, text: text.slice(0, MAX_LINE) });
+      else if (lines === MAX_LINES + 1) {
+        report("output", { stream: "note", text: "(More than " + MAX_LINES + " lines: the rest is not shown.)" });
+      }
+    };
+  }
+  pyodide.setStdout({ batched: printed("stdout") });
+  pyodide.setStderr({ batched: printed("stderr") });
+  pyodide.setStdin({ stdin: function () { return null; } });  // input() meets the end of input
+  const run = pyodide.runPython("import runner; runner.run");
+  return function (code) {
+    lines = 0;
+    const began = performance.now();
+    const error = run(code);
+    report("done", { error: error, seconds: ((performance.now() - began) / 1000).toFixed(2) });
+  };
 }
 
 if (self.name === SNAPSHOT_MAKER) {

@@ -129,7 +129,9 @@ def write_integrity(out):
     integrity strings, so the browser refuses a truncated or corrupted file and the page names
     it; and site/boot.js those of worker.js, as it then is, of every file PyScript loads on the
     page, and of pyodide.asm.wasm and NumPy's core library, which the page compiles, with the
-    bytes of the worker's files (all of which a first visit downloads: its progress bar's total)."""
+    bytes of the worker's files (all of which a first visit downloads: its progress bar's total);
+    and site/editor.js those of the code editor's modules (vendor.lock.json: "for": "editor"),
+    which it loads when it is needed."""
     runtime = out / "site" / "vendor" / "pyodide"
     worker_py = [path for path in sorted((out / "py").rglob("*.py*")) if path.name != PAGE_PYTHON]
     worker, boot = out / "site" / "worker.js", out / "site" / "boot.js"
@@ -141,7 +143,9 @@ def write_integrity(out):
         "const PY_FILES = [];": [path.relative_to(out / "py").as_posix() for path in worker_py],
         "const NUMPY = {};": {"wheel": numpy_wheel,
                               "core": {"file": numpy_core_served, "path": numpy_core}}})
-    page_files = [*sorted((out / "site" / "vendor" / "pyscript").glob("*.js")),
+    editor = {out / "site" / "vendor" / entry["path"] for entry in json.loads(MANIFEST.read_text())["files"]
+              if entry.get("for") == "editor"}
+    page_files = [*sorted(set((out / "site" / "vendor" / "pyscript").glob("*.js")) - editor),
                   *sorted((out / "site" / "vendor" / "micropython").iterdir()),
                   out / "pyscript.toml", out / "py" / PAGE_PYTHON]
     fill_constants(boot, boot, {'const WORKER_INTEGRITY = "";': sri(worker),
@@ -151,6 +155,8 @@ def write_integrity(out):
                                 "const NUMPY_CORE = {};": {"file": numpy_core_served,
                                                            "integrity": sri(runtime / numpy_core_served)},
                                 "const DOWNLOAD_BYTES = 0;": sum(path.stat().st_size for path in worker_files)})
+    fill_constants(out / "site" / "editor.js", out / "site" / "editor.js", {
+        "const MODULES = {};": {path.relative_to(out).as_posix(): sri(path) for path in sorted(editor)}})
 
 
 LICENCES_PAGE = """<!doctype html>

@@ -216,8 +216,8 @@ def show_editor(code):
 def show_changes(diff, edited):
     """The reader's changes to the script (a unified diff), and whether the editor follows the
     settings, said beside it."""
-    lines = [f'<span class="{"file" if i < 2 else _DIFF_LINE.get(line[:1], "")}">'
-             f'{html.escape(line)}</span>' for i, line in enumerate(diff.splitlines())]
+    lines = [f'<span class="{"file" if i < 2 else _DIFF_LINE.get(line[:1], "context")}">'
+             f'{html.escape(line, quote=False)}</span>' for i, line in enumerate(diff.splitlines())]
     _op("html", "#changes", "\n".join(lines) if lines else
         "None: the editor holds the script for the settings above.")
     _text("#code-note", "Edited: the code no longer follows the settings above; Reset code brings"

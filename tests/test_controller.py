@@ -196,3 +196,89 @@ def test_an_unexpected_error_is_answered_and_said_in_words(controller, capsys):
 
     run(scenario())
     assert float(settled(view)) == cpython("bits=110")
+
+
+# ---- the reader's code ----------------------------------------------------------------------
+
+def editor(view):
+    return view.last("prop", "#code", "value")
+
+
+def test_the_editor_follows_the_settings_until_edited_then_keeps_the_code(controller):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="", reduced=False)
+        await until(lambda: main.trained())
+        script = editor(view)
+        assert script == main.original_script() and "seed=1," in script
+        send(type="input", id="seed", value="2")
+        await until(lambda: main.trained() and "seed=2," in editor(view))
+        edited = editor(view) + "print('mine')\n"
+        send(type="input", id="code", value=edited)
+        assert view.ops("url")[-1][1].endswith("&code=" + main.format_code(edited))
+        assert "Edited" in view.last("text", "#code-note")
+        assert "+print('mine')" in view.last("html", "#changes")
+        writes = len(view.ops("prop", "#code"))
+        send(type="input", id="seed", value="3")
+        await until(lambda: main.trained())
+        assert len(view.ops("prop", "#code")) == writes  # the reader's code is left alone
+        assert "&seed=3&" in view.ops("url")[-1][1] and "&code=" in view.ops("url")[-1][1]
+        send(type="click", id="download")
+        assert view.ops("download")[-1][1:] == ["tenline.py", edited]
+        send(type="click", id="reset-code")
+        assert editor(view) == main.original_script() and "seed=3," in editor(view)
+        assert "code=" not in view.ops("url")[-1][1]
+        assert "follows them" in view.last("text", "#code-note")
+
+    run(scenario())
+
+
+def test_typing_the_script_back_makes_the_editor_follow_again(controller):
+    main, view, send = controller
+
+    async def scenario():
+        send(type="start", hash="", reduced=False)
+        await until(lambda: main.trained())
+        script = editor(view)
+        send(type="input", id="code", value=script + "#")
+        send(type="input", id="code", value=script)
+        assert "code=" not in view.ops("url")[-1][1]
+        assert view.last("html", "#changes").startswith("None")
+
+    run(scenario())
+
+
+def test_code_too_long_for_a_link_still_runs_and_stays_in_the_editor(controller):
+    main, view, send = controller
+    long_code = "x = 1\n" * 4000  # 24,000 characters
+
+    async def scenario():
+        send(type="start", hash="", reduced=False)
+        await until(lambda: main.trained())
+        send(type="input", id="code", value=long_code)
+        assert view.last("text", "#alert").startswith("code: the code is longer than 20,000")
+        assert "The link leaves the code out" in view.last("text", "#alert")
+        assert "code=" not in view.ops("url")[-1][1]
+        assert main.edited_code == long_code  # what Run runs and Download gives
+        send(type="input", id="seed", value="2")  # the editor still keeps it
+        await until(lambda: main.trained())
+        assert editor(view) != long_code and "Edited" in view.last("text", "#code-note")
+        send(type="click", id="reset-code")
+        assert view.last("text", "#alert") == ""
+
+    run(scenario())
+
+
+def test_code_from_a_link_is_shown_not_run(controller):
+    main, view, send = controller
+    code = "print('from the link')\n"
+
+    async def scenario():
+        send(type="start", hash="#iterations=50&code=" + main.format_code(code), reduced=False)
+        await until(lambda: main.trained())
+
+    run(scenario())
+    assert editor(view) == code
+    assert "Edited" in view.last("text", "#code-note")
+    assert view.ops("url")[-1][1].endswith("&code=" + main.format_code(code))

@@ -7,8 +7,12 @@ from itertools import product
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from state import (DEFAULT, MAX_ROWS, PRESETS, SETTINGS, State, add_row, format_field,
-                   format_rate, format_rows, parse, parse_field, preset_name, serialise, with_at)
+import base64
+import zlib
+
+from state import (DEFAULT, MAX_CODE, MAX_CODE_LINK, MAX_ROWS, PRESETS, SETTINGS, State, add_row,
+                   format_code, format_field, format_rate, format_rows, parse, parse_field,
+                   preset_name, serialise, with_at)
 
 ALLOWED = {key: setting.allowed for key, setting in SETTINGS.items()}
 
@@ -28,8 +32,8 @@ def fragment_of(state, **texts):
 
 def assert_valid(state):
     """Every field reads back from its own formatted text, and `at` is before the end."""
-    for key in ALLOWED:
-        if key != "at" or state.at is not None:
+    for key, setting in SETTINGS.items():
+        if setting.default_words is None or getattr(state, key) != setting.default:
             assert parse_field(key, format_field(state, key)) == getattr(state, key)
     assert state.at is None or 0 <= state.at < state.iterations
 
@@ -193,11 +197,14 @@ rows_strategy = st.lists(st.tuples(st.tuples(BIT, BIT, BIT), BIT),
 rates = st.floats(min_value=0, max_value=100, exclude_min=True, allow_nan=False)
 
 
+codes = st.text(max_size=300)
+
+
 @st.composite
 def states(draw):
     state = State(rows=draw(rows_strategy), bits=draw(st.tuples(BIT, BIT, BIT)),
                   hidden=draw(st.integers(0, 16)), iterations=draw(st.integers(1, 1_000_000)),
-                  seed=draw(st.integers(0, 2**32 - 1)), rate=draw(rates))
+                  seed=draw(st.integers(0, 2**32 - 1)), rate=draw(rates), code=draw(codes))
     return with_at(state, draw(st.none() | st.integers(0, state.iterations)))
 
 
@@ -213,6 +220,7 @@ VALID = {
     "seed": with_zeros(st.integers(0, 2**32 - 1)),
     "rate": rates.map(format_rate) | st.from_regex(r"[0-9]{1,3}(\.[0-9]{0,4})?", fullmatch=True),
     "at": with_zeros(st.integers(0, 20_000)),
+    "code": codes.filter(bool).map(format_code),
 }
 INTEGER_JUNK = st.integers(-5, 2**33).map(str) | st.sampled_from(["", "1e3", "1_0", "+1", "1.0"])
 JUNK = {
@@ -221,6 +229,9 @@ JUNK = {
     "bits": st.text(alphabet="012", max_size=4),
     "rate": st.from_regex(r"[0-9]{0,4}(\.[0-9]{0,4})?", fullmatch=True)
             | st.sampled_from(["inf", "nan", "1e5", "-1", "1_0", "+1", "0", "100.5", "%31"]),
+    # URL-safe base64 of anything, or a link's code cut short
+    "code": st.binary(max_size=60).map(lambda b: base64.urlsafe_b64encode(b).decode().rstrip("="))
+            | codes.filter(bool).map(format_code).map(lambda text: text[:len(text) // 2]),
 }
 
 
@@ -264,6 +275,43 @@ def test_serialise_after_parse_is_a_fixed_point(fragment):
 def test_valid_states_round_trip(state):
     assert parse(serialise(state)) == (state, [])
     assert parse("#" + serialise(state)) == (state, [])
+
+
+# ---- the reader's code in a link ---------------------------------------------------------------
+
+def test_code_is_left_out_unless_edited_and_written_last():
+    assert serialise(replace(DEFAULT, code="")) == SEED_FRAGMENT
+    edited = replace(DEFAULT, code="print(1)\n", at=5)
+    assert serialise(edited) == SEED_FRAGMENT + "&at=5&code=" + format_code("print(1)\n")
+    assert parse(serialise(edited)) == (edited, [])
+
+
+@pytest.mark.parametrize("code", ["print('héllo ✓')\n", "\t\n" * 50, "x" * MAX_CODE])
+def test_code_round_trips_in_url_safe_characters(code):
+    text = format_code(code)
+    assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert parse_field("code", text) == code
+
+
+def packed(data):
+    return base64.urlsafe_b64encode(zlib.compress(data)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("!!!", "is not code as tenline's links write it"),
+    (packed(b"\xff\xfe not UTF-8"), "is not code as tenline's links write it"),
+    (format_code("print(1)" * 50)[:-8], "cut short"),
+    (format_code("x" * (MAX_CODE + 1)), f"longer than {MAX_CODE:,} characters"),
+    # a link that would inflate to 40 MB is stopped at what MAX_CODE characters can take
+    (packed(b"a" * 40_000_000), f"longer than {MAX_CODE:,} characters"),
+    ("A" * (MAX_CODE_LINK + 1), "too long for a link"),
+])
+def test_malformed_code_in_a_link_is_named_and_the_script_is_kept(text, says):
+    state, messages = parse(SEED_FRAGMENT + "&code=" + text)
+    assert state == DEFAULT
+    assert len(messages) == 1 and messages[0].startswith("code:") and says in messages[0]
+    assert "Using the default, the script for the settings." in messages[0]
+    assert len(messages[0]) < 400
 
 
 # ---- 5. typed input uses the same validation ---------------------------------------------------

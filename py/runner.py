@@ -36,5 +36,13 @@ def run(code):
     return ""
 
 
+# The page ships only the modules tenline imports (tools/keep.py), to download less.
+NOT_SHIPPED = (" (this page's Python holds only the parts of the standard library and of NumPy"
+               " that tenline itself uses; Download script runs anywhere)")
+
+
 def _told(error):
-    return "".join(traceback.format_exception(type(error), error, error.__traceback__.tb_next))
+    told = "".join(traceback.format_exception(type(error), error, error.__traceback__.tb_next))
+    if isinstance(error, ModuleNotFoundError):  # said on the error's own line, the one the page quotes
+        told = told.rstrip("\n") + NOT_SHIPPED + "\n"
+    return told

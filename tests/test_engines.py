@@ -2,8 +2,8 @@
 an engine without `Promise.withResolvers`.
 
 One page load per engine: the seed's prediction, one toggled input bit, one hidden layer typed
-in, and a reload that restores CPython from the snapshot the page kept, each compared with
-`repr()` of what CPython's NumPy computes for the same settings. Each
+in, a reload that restores CPython from the snapshot the page kept, and the code editor's Run,
+each compared with `repr()` of what CPython's NumPy computes for the same settings. Each
 engine's time from navigation to its first settled prediction is printed (`pytest -s`) and kept
 as a property of the test (`--junitxml`). Both browsers send everything but loopback through a
 recording proxy (tools/engines.py), and a test fails on any request that reaches it.
@@ -207,6 +207,23 @@ def test_engine_matches_cpython(engine, base_url, record_property):
     print(f"{browser.name}: after the reload, from the snapshot, {restored_ms:,.0f} ms")
     record_property("from_snapshot_ms", round(restored_ms))
     assert browser.attribute("#prediction", "data-probability") == layered, describe(browser)
+
+    # (5) The code editor: CodeMirror mounts in its shadow root without breaching the page's
+    # Content-Security-Policy (watched from here on: it mounts when scrolled to), and Run prints
+    # the readout's number last.
+    browser.evaluate("(window.__csp = [], document.addEventListener('securitypolicyviolation',"
+                     " (e) => window.__csp.push(e.violatedDirective)),"
+                     " document.getElementById('code').scrollIntoView(), true)")
+    try:
+        browser.wait_for("document.getElementById('code').shadowRoot.querySelector('.cm-content')"
+                         "?.getAttribute('aria-label') === 'Python code'")
+        browser.click("#run")
+        browser.wait_for("document.getElementById('run-status').textContent.startsWith('Finished')")
+    except engines.EngineError as err:
+        pytest.fail(f"the code editor: {err}\n{describe(browser)}")
+    printed = browser.evaluate("document.getElementById('output').lastElementChild.textContent")
+    assert printed == layered, describe(browser)
+    assert browser.evaluate("window.__csp") == [], "the editor breached the page's CSP"
 
     # (Firefox logs the refused canary request as an error too, sometimes late.)
     errors = [e for e in browser.errors if "canary.invalid" not in e]

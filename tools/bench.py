@@ -256,6 +256,75 @@ def frame_time_playing(page, url):
     return (time.perf_counter() - start) * 1000 / max(frames, 1), frames
 
 
+# Prints at once, then loops forever on any later Run of the same runner: Run, Run, Stop, Run
+# measures Stop to the next working Run with no edit in between (Stop starts a fresh runner).
+STOP_CASE = """import os
+if os.path.exists("/tmp/ran"):
+    while True:
+        pass
+open("/tmp/ran", "w").close()
+print("ready")
+"""
+# The moment of a click on a button (by id), then of the next line in Output, in the page.
+CLICK_TO_OUTPUT = """(id) => { const out = document.getElementById('output');
+  document.getElementById(id).addEventListener('click', () => { window.__clickAt = performance.now(); },
+                                               {capture: true, once: true});
+  window.__line = new Promise((done) => new MutationObserver((_, observer) => {
+    if (out.firstChild) { observer.disconnect(); done(performance.now() - window.__clickAt); } })
+    .observe(out, {childList: true})); }"""
+
+
+def renderer_rss():
+    """The resident memory of Chromium's renderer processes (the page and its workers), bytes."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"--type=renderer" in (proc / "cmdline").read_bytes():
+                status = (proc / "status").read_text()
+                total += int(status.split("VmRSS:")[1].split()[0]) * 1024
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def code_runs(page, url):
+    """The reader's code: ms from a click to the first line in Output, for the first Run of a
+    page (its code runner starts then, from the snapshot), Stop on a runaway loop then Run (a
+    fresh runner), and Runs once the runner is up; and the renderers' resident memory before
+    and after the runner started (bytes)."""
+    page.goto(url)
+    page.wait_for_selector(SETTLED, timeout=LOAD_TIMEOUT_MS)
+    run, stop = (page.get_by_role("button", name=name, exact=True) for name in ("Run", "Stop"))
+
+    def use_code(text):
+        page.get_by_role("textbox", name="Python code").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(text)
+
+    def first_line(click, id):
+        page.evaluate(CLICK_TO_OUTPUT, id)
+        click()
+        ms = page.evaluate("window.__line")
+        page.get_by_text("Finished in").wait_for()
+        return ms
+
+    use_code(STOP_CASE)
+    time.sleep(2)
+    before = renderer_rss()
+    cold = first_line(run.click, "run")
+    time.sleep(2)
+    after = renderer_rss()
+    restarted = []
+    for _ in range(3):
+        run.click()  # the same runner: the loop
+        page.get_by_text("Running…").wait_for()
+        time.sleep(0.5)
+        restarted.append(first_line(lambda: (stop.click(), run.click()), "stop"))
+    use_code('print("ready")\n')
+    warm = [first_line(run.click, "run") for _ in range(5)]
+    return cold, restarted, warm, after - before
+
+
 def row(name, value):
     print(f"  {name:<50} {value}")
 
@@ -346,6 +415,12 @@ def main():
                 " / ".join(f"{h / 1e6:.1f} MB" for h in heap))
             frame_ms, frames = frame_time_playing(page, url)
             row(f"Play, 0 to 2,000 iterations ({frames} frames)", f"{frame_ms:5.1f} ms per frame")
+            print("The reader's code (Run → first line in Output, in the page)")
+            cold, restarted, warm, memory = code_runs(page, url)
+            row("first Run of a page (its runner starts, from the snapshot)", f"{cold:5.0f} ms")
+            row("Stop on a runaway loop, then Run (a fresh runner)", spread(restarted))
+            row("Run with the runner up", spread(warm))
+            row("memory the code runner adds (renderers' RSS)", f"{memory / 1e6:5.0f} MB")
             soak.run(browser, url, foreign)
             row("requests to another origin (refused)", str(len(foreign)))
             for address in dict.fromkeys(foreign):

@@ -45,9 +45,12 @@ OTHER_SOURCES = ["history.py", "trainer.py", "state.py", "draw.py", "listing.py"
 # MicroPython, the config and py/ui.py (not PyScript's source maps, which only developer tools
 # ask for). A missing and a damaged file take the two ways a failure is told there (an HTTP
 # error, a failed checksum); refused and truncated take the same two.
-ON_PAGE = {Path(entry["path"]).name: "site/vendor/" + entry["path"]
-           for entry in json.loads((ROOT / "vendor.lock.json").read_text())["files"]
-           if entry["source"] in ("pyscript", "micropython") and not entry["path"].endswith(".map")}
+LOCKED = json.loads((ROOT / "vendor.lock.json").read_text())["files"]
+ON_PAGE = {Path(entry["path"]).name: "site/vendor/" + entry["path"] for entry in LOCKED
+           if entry["source"] in ("pyscript", "micropython") and not entry["path"].endswith(".map")
+           and entry.get("for") != "editor"}
+# The code editor's modules (CodeMirror, from PyScript's package), loaded once it is needed.
+EDITOR = ["site/vendor/" + entry["path"] for entry in LOCKED if entry.get("for") == "editor"]
 ON_PAGE.update({"pyscript.toml": "pyscript.toml", "ui.py": "py/ui.py"})
 SHORT = {name: "numpy.whl" if name.endswith(".whl") else name for name in {**RUNTIME, **ON_PAGE}}
 
@@ -335,3 +338,22 @@ def test_the_unbuilt_source_tree_says_how_to_build_it(page):
         page.context.unroute_all(behavior="ignoreErrors")
         server.terminate()
         server.wait()
+
+
+@pytest.mark.parametrize("way", ["missing", "corrupted"])
+def test_an_editor_that_cannot_load_leaves_a_plain_text_box_that_runs(page, guard, base_url, way):
+    """CodeMirror's modules failing (missing, or not matching their checksum) cost the page only
+    its highlighting: the prediction is shown, a plain text box holds the script, and Run runs it."""
+    page.route(f"**/{EDITOR[0]}", WAYS[way])
+    page.goto(base_url)
+    readout = settled_probability(page)
+    editor = page.get_by_role("textbox", name="Python code")
+    editor.scroll_into_view_if_needed()
+    expect(page.locator("#alert")).to_be_empty()
+    wait_until(page, "() => document.getElementById('code').shadowRoot.querySelector('textarea')"
+                     " && !document.getElementById('code').shadowRoot.querySelector('.cm-editor')"
+                     " && performance.getEntriesByType('resource').some((e) =>"
+                     " e.name.includes('codemirror'))")
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.locator("#run-status")).to_contain_text("Finished")
+    assert float(page.get_by_role("log", name="Output").locator("div").last.inner_text()) == readout

@@ -51,7 +51,20 @@ def every_view(page, base_url):
     page.get_by_text("as the page runs it").click()
 
 
-STATES = [loading, runtime_error, ready, malformed_link, lab_edited, every_view]
+def code_run(page, base_url):
+    """The code editor mounted, edited and run: Output with a line and an error, the changes."""
+    ready(page, base_url)
+    editor = page.get_by_role("textbox", name="Python code")
+    editor.click()
+    expect(page.locator("#code .cm-content")).to_be_focused()  # CodeMirror, not the plain box
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text("print('printed')\nundefined_name\n")
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.get_by_role("log", name="Output")).to_contain_text("NameError")
+    expect(page.get_by_role("region", name="Changes from the original")).to_contain_text("+print")
+
+
+STATES = [loading, runtime_error, ready, malformed_link, lab_edited, every_view, code_run]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

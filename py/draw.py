@@ -27,29 +27,22 @@ SENTENCES = {
     "w": "the weights, one per input bit.",
     "w1": "the first layer's weights: one row per input bit, one column per hidden neuron.",
     "w2": "the second layer's weights: one per hidden neuron, into the output.",
-    "X @ w": "each training row's input bits times their weights, added up: "
-             "what goes into the sigmoid.",
-    "out": "the network's output for each training row, before this update "
-           "(the sigmoid of the sum above).",
-    "y - out": "the error: how far each output is from its target.",
-    "out * (1 - out)": "the sigmoid's slope at each output: an output near 0 or 1 moves little.",
-    "X.T @ ((y - out) * out * (1 - out))": "the adjustment: each row's error times the slope, "
-                                            "added onto the weight of every input bit that was 1.",
-    "w + rate * adjustment": "the new weights: the old weights plus the learning rate ({rate}) "
-                             "times the adjustment.",
-    "X @ w1": "each training row's input bits times the first layer's weights, added up: "
-              "what goes into each hidden neuron's sigmoid.",
-    "h": "the hidden neurons' activations for each training row.",
-    "h @ w2": "the hidden activations times the second layer's weights, added up: "
-              "what goes into the output's sigmoid.",
-    "d2": "the output's error times its slope: how much the output neuron's sum should move.",
-    "d2 @ w2.T": "that change sent back through the second layer's weights: "
-                 "each hidden neuron's share of the error.",
-    "h * (1 - h)": "the sigmoid's slope at each hidden activation.",
-    "d1": "each hidden neuron's share of the error times its slope.",
+    "h": "the hidden neurons' activations for each training row: the sigmoid of the row's input "
+         "bits times the first layer's weights, added up (X @ w1).",
+    "out": "the network's output for each training row, before this update: the sigmoid of the "
+           "last layer's inputs times its weights, added up (X @ w, or h @ w2).",
+    "d": "the error, y - out, times the sigmoid's slope at each output, out * (1 - out): how far "
+         "each row's sum should move. An output near 0 or 1 moves little.",
+    "d2": "the output's error, y - out, times its slope, out * (1 - out): how far the output "
+          "neuron's sum should move for each row.",
+    "d1": "d2 sent back through the second layer's weights (d2 @ w2.T), each hidden neuron's "
+          "share of the error, times that neuron's slope, h * (1 - h).",
+    "X.T @ d": "the adjustment: each row's d added onto the weight of every input bit that was 1.",
     "X.T @ d1": "the first layer's adjustment: d1 added onto the weight of every input bit "
                 "that was 1.",
     "h.T @ d2": "the second layer's adjustment: d2 weighted by each hidden activation.",
+    "w + rate * (X.T @ d)": "the new weights: the old weights plus the learning rate ({rate}) "
+                            "times the adjustment.",
     "w1 + rate * (X.T @ d1)": "the new first-layer weights: the old ones plus the learning rate "
                               "({rate}) times their adjustment.",
     "w2 + rate * (h.T @ d2)": "the new second-layer weights: the old ones plus the learning rate "

@@ -33,6 +33,37 @@ def initial_weights(seed, hidden=0):
     return [w1, w2]
 
 
+def layers(weights, X):
+    """Every layer's activations for each row of X: [X, h, out] or [X, out]."""
+    activations = [X]
+    for w in weights:
+        activations.append(sigmoid(activations[-1] @ w))
+    return activations
+
+
+def forward(weights, X):
+    """The network's output for each row of X."""
+    return layers(weights, X)[-1]
+
+
+def backprop(weights, X, y):
+    """One forward pass and its error sent back through the network; changes nothing.
+
+    Returns every layer's activations, each layer's delta (how far its sums should move) and
+    each weight matrix's adjustment, all from the weights as they were.
+    """
+    activations = layers(weights, X)
+    out = activations[-1]
+    delta = (y - out) * out * (1.0 - out)
+    deltas, adjustments = [delta], [activations[-2].T @ delta]
+    for i in reversed(range(1, len(weights))):  # back through the hidden layers; X needs no delta
+        h = activations[i]
+        delta = (delta @ weights[i].T) * h * (1.0 - h)
+        deltas.insert(0, delta)
+        adjustments.insert(0, activations[i - 1].T @ delta)
+    return activations, deltas, adjustments
+
+
 def scaled(rate, adjustment):
     """rate * adjustment. At rate 1 that is the adjustment itself, bit for bit, so it is
     returned as it is: one array operation fewer per layer and iteration."""
@@ -41,53 +72,33 @@ def scaled(rate, adjustment):
 
 def update(weights, X, y, rate=1.0):
     """One iteration of training, in place. Returns `out`, the output before the update."""
-    if len(weights) == 1:
-        (w,) = weights
-        out = sigmoid(X @ w)
-        w += scaled(rate, X.T @ ((y - out) * out * (1.0 - out)))
-        return out
-    w1, w2 = weights
-    h = sigmoid(X @ w1)
-    out = sigmoid(h @ w2)
-    d2 = (y - out) * out * (1.0 - out)
-    d1 = (d2 @ w2.T) * h * (1.0 - h)
-    w1 += scaled(rate, X.T @ d1)  # both adjustments come from the same forward pass
-    w2 += scaled(rate, h.T @ d2)
-    return out
+    activations, _, adjustments = backprop(weights, X, y)
+    for w, adjustment in zip(weights, adjustments):
+        w += scaled(rate, adjustment)
+    return activations[-1]
+
+
+# The step-through's names for the page's two shapes: the activations, weights and deltas.
+NAMES = {1: (["X", "out"], ["w"], ["d"]),
+         2: (["X", "h", "out"], ["w1", "w2"], ["d1", "d2"])}
 
 
 def explain_update(weights, X, y, rate=1.0):
-    """The arrays of one update from these weights, named as in `update`, in the order computed.
+    """One update from these weights as (name, array) pairs, in the order computed: each
+    layer's output; from the output back, each layer's delta and adjustment; the new weights.
 
-    The same arithmetic in the same order as `update`, so every number is the one training used;
-    `weights` is left as it was.
+    They are backprop's own arrays, so every number is the one training used; `weights` is
+    left as it was.
     """
-    if len(weights) == 1:
-        (w,) = weights
-        out = sigmoid(X @ w)
-        adjustment = X.T @ ((y - out) * out * (1 - out))
-        return [("X @ w", X @ w), ("out", out), ("y - out", y - out),
-                ("out * (1 - out)", out * (1 - out)),
-                ("X.T @ ((y - out) * out * (1 - out))", adjustment),
-                ("w + rate * adjustment", w + rate * adjustment)]
-    w1, w2 = weights
-    h = sigmoid(X @ w1)
-    out = sigmoid(h @ w2)
-    d2 = (y - out) * out * (1 - out)
-    d1 = (d2 @ w2.T) * h * (1 - h)
-    return [("X @ w1", X @ w1), ("h", h), ("h @ w2", h @ w2), ("out", out), ("y - out", y - out),
-            ("out * (1 - out)", out * (1 - out)), ("d2", d2), ("d2 @ w2.T", d2 @ w2.T),
-            ("h * (1 - h)", h * (1 - h)), ("d1", d1), ("X.T @ d1", X.T @ d1),
-            ("h.T @ d2", h.T @ d2), ("w1 + rate * (X.T @ d1)", w1 + rate * (X.T @ d1)),
-            ("w2 + rate * (h.T @ d2)", w2 + rate * (h.T @ d2))]
-
-
-def layers(weights, X):
-    """Every layer's activations for each row of X: [X, h, out] or [X, out]."""
-    activations = [X]
-    for w in weights:
-        activations.append(sigmoid(activations[-1] @ w))
-    return activations
+    activations, deltas, adjustments = backprop(weights, X, y)
+    a, w, d = NAMES[len(weights)]  # names, not arrays: "h", "w2", "d2"
+    steps = list(zip(a[1:], activations[1:]))
+    for i in reversed(range(len(weights))):
+        steps += [(d[i], deltas[i]), (f"{a[i]}.T @ {d[i]}", adjustments[i])]
+    for i in range(len(weights)):
+        new_weights = weights[i] + scaled(rate, adjustments[i])
+        steps.append((f"{w[i]} + rate * ({a[i]}.T @ {d[i]})", new_weights))
+    return steps
 
 
 def losses(y, outs):
@@ -101,11 +112,6 @@ def losses(y, outs):
 def loss(y, out):
     """Mean squared error of one output."""
     return float(losses(y, out)[0])
-
-
-def forward(weights, X):
-    """The network's output for each row of X."""
-    return layers(weights, X)[-1]
 
 
 def train(rows=SEED_ROWS, iterations=10_000, seed=1, hidden=0, rate=1.0):

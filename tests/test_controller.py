@@ -204,16 +204,21 @@ def editor(view):
     return view.last("prop", "#code", "value")
 
 
+def drawn(view, text):
+    """Whether the page has been sent the views of a trained network whose call holds `text`."""
+    return text in (view.last("text", "#call") or "")
+
+
 def test_the_editor_follows_the_settings_until_edited_then_keeps_the_code(controller):
     main, view, send = controller
 
     async def scenario():
         send(type="start", hash="", reduced=False)
-        await until(lambda: main.trained())
+        await until(lambda: drawn(view, "seed=1,"))
         script = editor(view)
         assert script == main.original_script() and "seed=1," in script
         send(type="input", id="seed", value="2")
-        await until(lambda: main.trained() and "seed=2," in editor(view))
+        await until(lambda: drawn(view, "seed=2,"))
         edited = editor(view) + "print('mine')\n"
         send(type="input", id="code", value=edited)
         assert view.ops("url")[-1][1].endswith("&code=" + main.format_code(edited))
@@ -221,7 +226,7 @@ def test_the_editor_follows_the_settings_until_edited_then_keeps_the_code(contro
         assert "+print('mine')" in view.last("html", "#changes")
         writes = len(view.ops("prop", "#code"))
         send(type="input", id="seed", value="3")
-        await until(lambda: main.trained())
+        await until(lambda: drawn(view, "seed=3,"))
         assert len(view.ops("prop", "#code")) == writes  # the reader's code is left alone
         assert "&seed=3&" in view.ops("url")[-1][1] and "&code=" in view.ops("url")[-1][1]
         send(type="click", id="download")
@@ -239,7 +244,7 @@ def test_typing_the_script_back_makes_the_editor_follow_again(controller):
 
     async def scenario():
         send(type="start", hash="", reduced=False)
-        await until(lambda: main.trained())
+        await until(lambda: drawn(view, "seed=1,"))
         script = editor(view)
         send(type="input", id="code", value=script + "#")
         send(type="input", id="code", value=script)
@@ -262,7 +267,7 @@ def test_code_too_long_for_a_link_still_runs_and_stays_in_the_editor(controller)
         assert "code=" not in view.ops("url")[-1][1]
         assert main.edited_code == long_code  # what Run runs and Download gives
         send(type="input", id="seed", value="2")  # the editor still keeps it
-        await until(lambda: main.trained())
+        await until(lambda: drawn(view, "seed=2,"))
         assert editor(view) != long_code and "Edited" in view.last("text", "#code-note")
         send(type="click", id="reset-code")
         assert view.last("text", "#alert") == ""
@@ -276,7 +281,7 @@ def test_code_from_a_link_is_shown_not_run(controller):
 
     async def scenario():
         send(type="start", hash="#iterations=50&code=" + main.format_code(code), reduced=False)
-        await until(lambda: main.trained())
+        await until(lambda: drawn(view, "iterations=50,"))
 
     run(scenario())
     assert editor(view) == code

@@ -80,6 +80,50 @@ def test_an_update_adds_rate_times_each_adjustment(rate):
     assert np.array_equal(weights[1], w2 + rate * (h.T @ d2))
 
 
+def same(a, b):
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_backprop_works_for_any_number_of_layers_and_changes_nothing():
+    X, y = model.training_arrays(model.SEED_ROWS)
+    rng = np.random.default_rng(3)
+    w1, w2, w3 = (2 * rng.random(shape) - 1 for shape in ((3, 5), (5, 4), (4, 1)))
+    h1 = sigmoid(X @ w1)
+    h2 = sigmoid(h1 @ w2)
+    out = sigmoid(h2 @ w3)
+    d3 = (y - out) * out * (1 - out)
+    d2 = (d3 @ w3.T) * h2 * (1 - h2)
+    d1 = (d2 @ w2.T) * h1 * (1 - h1)
+    weights = [w1.copy(), w2.copy(), w3.copy()]
+    activations, deltas, adjustments = model.backprop(weights, X, y)
+    assert same(activations, [X, h1, h2, out])
+    assert same(deltas, [d1, d2, d3])  # none for the inputs X
+    assert same(adjustments, [X.T @ d1, h1.T @ d2, h2.T @ d3])
+    assert same(weights, [w1, w2, w3])
+
+
+@pytest.mark.parametrize("hidden, names", [
+    (0, ["out", "d", "X.T @ d", "w + rate * (X.T @ d)"]),
+    (4, ["h", "out", "d2", "h.T @ d2", "d1", "X.T @ d1",
+         "w1 + rate * (X.T @ d1)", "w2 + rate * (h.T @ d2)"]),
+])
+def test_explain_update_names_backprops_arrays_and_the_new_weights(hidden, names):
+    X, y = model.training_arrays(model.SEED_ROWS)
+    weights = model.initial_weights(1, hidden)
+    before = [w.copy() for w in weights]
+    step = model.explain_update(weights, X, y, 0.5)
+    assert [name for name, _ in step] == names
+    assert same(weights, before)
+    activations, deltas, adjustments = model.backprop(weights, X, y)
+    arrays = dict(step)
+    assert same([arrays[name] for name in names if name in ("h", "out")], activations[1:])
+    assert same([arrays[name] for name in names if name[0] == "d"], deltas[::-1])
+    assert same([arrays[name] for name in names if ".T @" in name and "+" not in name],
+                adjustments[::-1])
+    model.update(weights, X, y, 0.5)
+    assert same([array for _, array in step[-len(weights):]], weights)
+
+
 def test_training_arrays_keep_row_order():
     X, y = model.training_arrays(model.SEED_ROWS)
     assert X.dtype == np.float64 and y.dtype == np.float64

@@ -22,20 +22,26 @@ class Snapshot:
     """The network after k iterations, and how it got there."""
 
     k: int
-    weights: list  # the weight matrices after k updates
-    losses: np.ndarray  # mean squared error after 0..k iterations
+    network: model.Network  # after k updates
+    losses: np.ndarray  # the loss after 0..k iterations
     step: list  # (name, array) pairs of update k, as model.explain_update; empty at k = 0
     layers: list  # activations for all 8 inputs in counting order: [inputs, (hidden,) output]
 
+    @property
+    def weights(self):
+        return self.network.weights
+
 
 class Run:
-    def __init__(self, rows, iterations, seed=1, hidden=0, rate=1.0):
+    def __init__(self, rows, iterations, seed=1, hidden=0, rate=1.0, bias=False,
+                 activation="sigmoid", loss="squared"):
         self.X, self.y = model.training_arrays(rows)
         self.iterations = iterations
         self.rate = rate
+        self.loss = loss
         self.checkpoint_every = -(-iterations // MAX_CHECKPOINTS)  # ceiling division
-        self.weights = model.initial_weights(seed, hidden)
-        self.checkpoints = {0: [w.copy() for w in self.weights]}
+        self.network = model.initial_network(seed, hidden, bias, activation)
+        self.checkpoints = {0: self.network.copy()}
         self.losses = np.empty(iterations + 1)
         self.done = 0
         self._record_final_loss()
@@ -46,25 +52,26 @@ class Run:
         start = self.done
         outs = []  # each iteration's output, from before its update; their losses come after
         for _ in range(n):
-            outs.append(model.update(self.weights, self.X, self.y, self.rate))
+            outs.append(model.update(self.network, self.X, self.y, self.rate, self.loss))
             self.done += 1
             if self.done % self.checkpoint_every == 0:
-                self.checkpoints[self.done] = [w.copy() for w in self.weights]
+                self.checkpoints[self.done] = self.network.copy()
         if outs:
-            self.losses[start:self.done] = model.losses(self.y, np.hstack(outs))
+            self.losses[start:self.done] = model.losses(self.y, np.hstack(outs), self.loss)
         self._record_final_loss()
         return n
 
     def _record_final_loss(self):
-        self.losses[self.done] = model.loss(self.y, model.forward(self.weights, self.X))
+        self.losses[self.done] = model.loss_of(self.y, model.forward(self.network, self.X),
+                                               self.loss)
 
-    def weights_at(self, k):
-        """The weights after k updates (k <= done), recomputed from the checkpoint before k."""
+    def network_at(self, k):
+        """The network after k updates (k <= done), recomputed from the checkpoint before k."""
         base = k - k % self.checkpoint_every
-        weights = [w.copy() for w in self.checkpoints[base]]
+        network = self.checkpoints[base].copy()
         for _ in range(k - base):
-            model.update(weights, self.X, self.y, self.rate)
-        return weights
+            model.update(network, self.X, self.y, self.rate, self.loss)
+        return network
 
     def at(self, k, with_step=True):
         """The Snapshot after k iterations, 0 <= k <= done; without the step (cheap) at k = done."""
@@ -72,11 +79,11 @@ class Run:
             raise ValueError(f"iteration {k} is not trained yet (0 to {self.done})")
         step = []
         if not with_step and k == self.done:
-            weights = [w.copy() for w in self.weights]
+            network = self.network.copy()
         elif k == 0:
-            weights = self.weights_at(0)
+            network = self.network_at(0)
         else:
-            before = self.weights_at(k - 1)
-            step = model.explain_update(before, self.X, self.y, self.rate)
-            weights = [array for _, array in step[-len(before):]]  # the updated weights
-        return Snapshot(k, weights, self.losses[: k + 1], step, model.layers(weights, ALL_INPUTS))
+            network = self.network_at(k - 1)
+            step = model.explain_update(network, self.X, self.y, self.rate, self.loss)
+            model.update(network, self.X, self.y, self.rate, self.loss)  # the same numbers
+        return Snapshot(k, network, self.losses[: k + 1], step, model.layers(network, ALL_INPUTS))

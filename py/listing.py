@@ -8,6 +8,7 @@ import difflib
 from pathlib import Path
 
 import model
+from state import DEFAULT
 
 SCRIPT_MAIN = 'if __name__ == "__main__":'
 
@@ -19,9 +20,13 @@ def model_source():
 def call(state, k):
     """The training call and prediction for this state, after k iterations, as Python code."""
     rows = "(" + ", ".join(f"({bits}, {target})" for bits, target in state.rows) + ",)"
-    return (f"weights = train(\n    rows={rows},\n    iterations={k}, seed={state.seed},"
-            f" hidden={state.hidden}, rate={state.rate!r},\n)\n"
-            f"print(repr(predict(weights, {state.bits})))")
+    beyond_the_seed = "".join(f"{key}={getattr(state, key)!r}, "
+                              for key in ("bias", "activation", "loss")
+                              if getattr(state, key) != getattr(DEFAULT, key))
+    return (f"network = train(\n    rows={rows},\n    iterations={k}, seed={state.seed},"
+            f" hidden={state.hidden}, rate={state.rate!r},\n"
+            + (f"    {beyond_the_seed.rstrip()}\n" if beyond_the_seed else "")
+            + f")\nprint(repr(predict(network, {state.bits})))")
 
 
 def standalone_script(state, k, fragment):

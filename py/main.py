@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import listing
 import page
-from state import (DEFAULT, PRESETS, add_row, format_code, format_rows, parse, parse_field,
-                   serialise, with_at)
+from state import (DEFAULT, LOCKABLE, PARTS, PRESETS, add_row, differences, format_code,
+                   format_rows, parse, parse_field, run_settings, serialise, with_at)
 from trainer import Cancelled, Trainer
 
 TYPING_PAUSE = 0.3  # seconds without a change before retraining
@@ -42,14 +42,27 @@ row_ids = ()  # each shown row's identity: events name rows by it, so a removed 
 new_row_id = itertools.count()
 messages = {}  # what the alert says, by source: "url" or a state key
 edited_code = None  # the editor's text once the reader has made it differ from the script
+pin_trainer = Trainer()  # retrains a pinned run that came in a link
+pinned = None  # the pinned run's Snapshot at its end, once trained
+pinned_for = None  # the run settings that `pinned` belongs to, or is being trained for
+share = {"show": PARTS, "lock": ()}  # what the Share dialog's boxes say
+base_url = ""  # the page's address without its fragment, for the links Share gives
+lesson_shown = None  # the (show, lock) the page shows
 
 
 def training_settings(s):
-    return replace(s, bits=DEFAULT.bits, at=None, code="")
+    """What a training run is for: state.run_settings (the input bits, the iteration shown, the
+    code, the pin and the lesson play no part)."""
+    return run_settings(s)
 
 
 def trained():
     return trained_for == training_settings(state)
+
+
+def pin_shown():
+    """The pinned run's Snapshot, if one is pinned and trained."""
+    return pinned if state.pin is not None and pinned_for == state.pin else None
 
 
 def shown_iteration():
@@ -58,6 +71,8 @@ def shown_iteration():
 
 def show_prediction(settled):
     page.show_prediction(trainer.predict(state.bits), settled)
+    page.show_pinned(state, pin_shown(), differences(state, state.pin) if state.pin else [],
+                     can_pin=trained())
     if settled:
         show_readouts()
 
@@ -86,10 +101,11 @@ def show_network(same_network=False):
     same_network (only the input bits changed), only the views that depend on the input."""
     k = shown_iteration()
     if same_network:
-        page.show_input_views(trainer.at(k, with_step=False, reuse=True), state, same_network)
+        page.show_input_views(trainer.at(k, with_step=False, reuse=True), state, same_network,
+                              pin_shown())
     else:
-        page.show_snapshot(trainer.at(k), state, with_step=True)
-        page.show_scrubber(k, state.iterations, enabled=True, playing=playing)
+        page.show_snapshot(trainer.at(k), state, with_step=True, pinned=pin_shown())
+        page.show_scrubber(k, state.iterations, enabled="at" not in state.lock, playing=playing)
     page.show_code(listing.call(state, k))
     if not playing:
         show_code_panel()
@@ -102,11 +118,17 @@ def show_messages():
 
 def apply(new_state, delay=TYPING_PAUSE):
     """Make new_state current: URL, views, and a retrain if a training setting changed."""
-    global state
+    global state, lesson_shown
     same_network = replace(new_state, bits=state.bits) == state and trained()
     state = new_state
     page.show_fragment(serialise(state))
+    page.show_choices(state)
+    if (state.show, state.lock) != lesson_shown:  # rarely: not on every toggle
+        lesson_shown = (state.show, state.lock)
+        page.show_lesson(state)
     page.mark_busy()
+    if state.pin is not None and state.pin != pinned_for:
+        train_pinned(state.pin)
     if trained():
         show_network(same_network)
     elif training_settings(state) == training_for:
@@ -120,7 +142,7 @@ def follow_run():
     bits or the iteration to show changed); its next frames, and its end, show them too."""
     if drawn_at is not None:
         page.show_input_views(trainer.at(drawn_at, with_step=False, reuse=True), state,
-                              same_network=True)
+                              same_network=True, pinned=pin_shown())
         show_prediction(settled=False)
 
 
@@ -167,13 +189,13 @@ async def train_current(change, delay):
         if time.perf_counter() > next_redraw and done < total:  # the last frame: show_network
             next_redraw = time.perf_counter() + PROGRESS_EVERY
             drawn_at = done
-            page.show_snapshot(trainer.at(done, with_step=False), state, with_step=False)
+            page.show_snapshot(trainer.at(done, with_step=False), state, with_step=False,
+                               pinned=pin_shown())
             page.show_scrubber(done, total, enabled=False, playing=False)
             show_prediction(settled=False)
 
     try:
-        seconds = await trainer.train(goal.rows, goal.iterations, goal.seed, goal.hidden,
-                                      goal.rate, on_progress)
+        seconds = await trainer.train(goal, on_progress)
     except Cancelled:
         return
     except (ArithmeticError, ValueError, MemoryError) as err:  # said in words, not a traceback
@@ -185,6 +207,32 @@ async def train_current(change, delay):
     page.show_status(f"Ready: trained {goal.iterations:,} iterations"
                      f" in {seconds * 1000:,.0f} ms.")
     show_network()
+
+
+def train_pinned(settings):
+    """Train the run a link pinned, beside the current one; the views show it once done."""
+    global pinned, pinned_for
+    pinned, pinned_for = None, settings
+    pin_trainer.cancel()
+    if trained_for == settings:  # it is the run on show: kept as it is
+        pinned = trainer.run.at(settings.iterations, with_step=False)
+        return
+    asyncio.ensure_future(reporting(train_pinned_run(settings)))
+
+
+async def train_pinned_run(settings):
+    global pinned
+    try:
+        await pin_trainer.train(settings)
+    except Cancelled:
+        return
+    except (ArithmeticError, ValueError, MemoryError) as err:
+        messages["pin"] = f"The pinned run could not be trained: {err}."
+        show_messages()
+        return
+    pinned = pin_trainer.run.at(settings.iterations, with_step=False)
+    if trained() and not playing:
+        show_network()
 
 
 def edit(key, text):
@@ -247,7 +295,8 @@ def on_bit(event):
     apply(replace(state, bits=tuple(bits)))
 
 
-def on_truth_row(event):
+def on_set_bits(event):
+    """A button that sets the input bits (a truth table's row, a corner of the input cube)."""
     if "bits" in event["data"]:
         bits = tuple(int(c) for c in event["data"]["bits"])
         page.show_bits(bits)
@@ -293,6 +342,56 @@ def on_add_row(event):
     rows = add_row(table)
     edit_table(rows, row_ids + new_ids(rows[len(table):]))
     page.refocus("#add-row", page.remove_button(row_ids[-1]))  # Add row is disabled when full
+
+
+def on_pin(event):
+    """Pin this run: its settings go in the link, its numbers are kept as they are."""
+    global pinned, pinned_for
+    if not trained():
+        return  # a click that raced the button's disabling as a run began
+    pin_trainer.cancel()
+    pinned_for = training_settings(state)
+    pinned = trainer.run.at(state.iterations, with_step=False)
+    apply(replace(state, pin=pinned_for))
+
+
+def on_unpin(event):
+    global pinned, pinned_for
+    pin_trainer.cancel()
+    pinned = pinned_for = None
+    messages.pop("pin", None)
+    show_messages()
+    apply(replace(state, pin=None))
+
+
+def on_share_open(event):
+    """The Share dialog starts from the page as it is: its parts and its locks."""
+    share.update(show=state.show or PARTS, lock=state.lock)
+    show_share()
+
+
+def on_share_box(event):
+    """A box of the Share dialog: a part to show (data-part) or a setting to lock (data-lock)."""
+    for group, names in (("show", PARTS), ("lock", LOCKABLE)):
+        key = event["data"].get("part" if group == "show" else "lock")
+        if key in names:
+            chosen = set(share[group]) - {key} | ({key} if event["checked"] else set())
+            share[group] = tuple(name for name in names if name in chosen)
+    show_share()
+
+
+def show_share():
+    lesson = replace(state, show=None if share["show"] == PARTS else share["show"],
+                     lock=share["lock"])
+    page.show_share(share, base_url + "#" + serialise(lesson))
+
+
+def on_bias(event):
+    edit("bias", "1" if event["checked"] else "0")
+
+
+def on_choice(event):
+    edit(event["id"], event["value"])
 
 
 def on_preset(event):
@@ -378,7 +477,9 @@ def on_reset_code(event):
 
 
 def on_restore_defaults(event):
-    load("", delay=0)
+    """Back to the defaults; a lesson's parts, locks and locked settings, and a pin, stay."""
+    kept = {key: getattr(state, key) for key in ("pin", "show", "lock", *state.lock)}
+    load(serialise(replace(DEFAULT, **kept)), delay=0)
 
 
 def on_download(event):
@@ -397,6 +498,8 @@ def on_hash_change(event):
 
 
 def on_start(event):
+    global base_url
+    base_url = event.get("base", "")
     on_motion(event)
     page.show_source(listing.model_source())
     load(event["hash"])
@@ -405,12 +508,16 @@ def on_start(event):
 
 HANDLERS = {
     **{("change", f"bit-{i}"): on_bit for i in (1, 2, 3)},
-    ("click", "truth-body"): on_truth_row,
+    ("click", "truth-body"): on_set_bits,
+    ("click", "cube"): on_set_bits,
     **{("input", key): on_field for key in page.FIELDS},
     ("change", "rows"): on_row_box,
     ("click", "rows"): on_remove_row,
     ("click", "add-row"): on_add_row,
     ("change", "training-set"): on_preset,
+    ("change", "bias"): on_bias,
+    ("change", "activation"): on_choice,
+    ("change", "loss"): on_choice,
     ("input", "iteration"): on_scrub,
     ("click", "step"): on_step,
     ("click", "reset"): on_reset,
@@ -419,10 +526,26 @@ HANDLERS = {
     ("click", "download"): on_download,
     ("input", "code"): on_code,
     ("click", "reset-code"): on_reset_code,
+    ("click", "pin"): on_pin,
+    ("click", "unpin"): on_unpin,
+    ("click", "share"): on_share_open,
+    ("change", "share-dialog"): on_share_box,
     ("motion", None): on_motion,
     ("hashchange", None): on_hash_change,
     ("start", None): on_start,
 }
+
+
+# The setting each control changes, by (event type, id): ignored while a lesson locks it (its
+# controls are disabled then; an event already on its way is dropped).
+LOCKED_BY = {**{("change", f"bit-{i}"): "bits" for i in (1, 2, 3)},
+             ("click", "truth-body"): "bits", ("click", "cube"): "bits",
+             **{("input", key): key for key in page.FIELDS},
+             ("change", "rows"): "rows", ("click", "rows"): "rows", ("click", "add-row"): "rows",
+             ("change", "training-set"): "rows", ("change", "bias"): "bias",
+             ("change", "activation"): "activation", ("change", "loss"): "loss",
+             **{("input" if id == "iteration" else "click", id): "at"
+                for id in ("iteration", "step", "reset", "play")}}
 
 
 def start(send):
@@ -436,8 +559,9 @@ def handle(message):
     answered, even one that fails: the page counts the answers to know when it is settled."""
     try:
         event = json.loads(message)
-        handler = HANDLERS.get((event["type"], event.get("id")))
-        if handler:
+        key = (event["type"], event.get("id"))
+        handler = HANDLERS.get(key)
+        if handler and LOCKED_BY.get(key) not in state.lock:
             handler(event)
     except Exception as err:  # a bug: said on the page in words, the traceback for developers
         report(err)

@@ -14,7 +14,7 @@ import html
 import json
 
 import draw
-from state import MAX_ROWS, SETTINGS, format_field, preset_name
+from state import LOCKABLE, MAX_ROWS, PARTS, SETTINGS, format_field, preset_name
 
 FIELDS = tuple(key for key, setting in SETTINGS.items() if setting.field)  # number inputs, by id
 
@@ -117,6 +117,81 @@ def show_fields(state):
         mark_field(key, False)
 
 
+def show_choices(state):
+    """The settings chosen, not typed: the bias, the activation (for a hidden layer only, said
+    beside it) and the loss."""
+    _prop("#bias", "checked", state.bias)
+    _prop("#activation", "value", state.activation)
+    _prop("#activation", "disabled", state.hidden == 0 or "activation" in state.lock)
+    _text("#activation-hint", "the hidden layer's: add hidden neurons to choose it"
+          if state.hidden == 0 else "the hidden layer's; the output stays a sigmoid")
+    _prop("#loss", "value", state.loss)
+    _prop("#why-bias", "hidden", not state.bias)  # the "Why" text on 0 0 0, for this network
+    _prop("#why-no-bias", "hidden", state.bias)
+
+
+# What a lesson locks, by key: the control (or the fieldset holding the controls) disabled.
+LOCKED_CONTROLS = {"rows": "#rows-lock", "bits": "#input-bits", "hidden": "#hidden",
+                   "iterations": "#iterations", "seed": "#seed", "rate": "#rate", "bias": "#bias",
+                   "loss": "#loss"}  # activation: show_choices; at: show_scrubber
+# How the lesson's note names what is locked.
+LOCK_NAMES = {"rows": "the training set", "bits": "the input bits", "hidden": "hidden neurons",
+              "iterations": "iterations", "seed": "the random seed", "rate": "the learning rate",
+              "bias": "the bias", "activation": "the activation", "loss": "the loss",
+              "at": "the iteration shown"}
+
+
+def show_lesson(state):
+    """A lesson's page: only the parts it shows (each one's element is #part-<key>), and its
+    locked settings' controls disabled, said in a note."""
+    shown = state.show or PARTS
+    for part in PARTS:
+        _prop(f"#part-{part}", "hidden", part not in shown)
+    _prop("#part-ask", "hidden", not {"bits", "cube"} & set(shown))  # the panel of both
+    _attr("main", "data-lesson", "true" if state.show or state.lock else "false")
+    for key, selector in LOCKED_CONTROLS.items():
+        _prop(selector, "disabled", key in state.lock)
+    locked = [LOCK_NAMES[key] for key in LOCKABLE if key in state.lock]
+    _text("#lesson-note", f"This lesson locks {_listed(locked)}: shown, not to be changed."
+          if locked else "")
+    _prop("#lesson-note", "hidden", not locked)
+
+
+def _listed(names):
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def show_share(share, link):
+    """The Share dialog: its boxes as chosen, the link they make, and a frame for a blog."""
+    for part in PARTS:
+        _prop(f"#share-part-{part}", "checked", part in share["show"])
+    for key in LOCKABLE:
+        _prop(f"#share-lock-{key}", "checked", key in share["lock"])
+    _prop("#share-link", "value", link)
+    _prop("#share-embed", "value", f'<iframe src="{html.escape(link)}" width="600" height="400" '
+                                   'title="tenline: a neural network learning"></iframe>')
+
+
+def show_pinned(state, pinned, differences, can_pin):
+    """The pinned run beside this one: what it answers for the same bits, and how the settings
+    differ; Pin (once this run is trained) and Unpin as they apply."""
+    _prop("#pin", "hidden", state.pin is not None)
+    _prop("#pin", "disabled", not can_pin)
+    _prop("#unpin", "hidden", state.pin is None)
+    _prop("#pinned", "hidden", state.pin is None)
+    if state.pin is None:
+        return
+    if pinned is None:
+        _text("#pinned-readout", "Training the pinned run…")
+    else:
+        p = pinned.layers[-1][draw.bits_index(state.bits)][0]
+        _text("#pinned-readout", f"The pinned run answers {p:.8f} for "
+                                 f"{' '.join(map(str, state.bits))}.")
+    _text("#pinned-differences", "It has the same settings as this one." if not differences else
+          "It differs in " + _listed([f"{key} ({now} here, {then} pinned)"
+                                      for key, now, then in differences]) + ".")
+
+
 def mark_field(key, invalid):
     _flag(f"#{key}", "aria-invalid", invalid)
 
@@ -161,32 +236,35 @@ def show_progress(done, total, seconds):
     _text("#progress-text", text)
 
 
-def _bits_index(bits):
-    """The row of `bits` among all 8 inputs in counting order (000 is 0, 111 is 7)."""
-    return int("".join(map(str, bits)), 2)
-
-
-def show_input_views(snapshot, state, same_network=False):
-    """The pictures that depend on the input bits: activations in the diagram, the truth table.
-    With same_network (the diagram shows this snapshot's weights already), only the diagram's
-    nodes and label are redrawn: a toggle answers within a frame."""
-    current = [layer[_bits_index(state.bits)] for layer in snapshot.layers]
+def show_input_views(snapshot, state, same_network=False, pinned=None):
+    """The pictures that depend on the input bits: activations in the diagram, the truth table
+    (with a pinned run's outputs beside), the input cube. With same_network (the diagram shows
+    this snapshot's weights already), only the diagram's nodes and label are redrawn: a toggle
+    answers within a frame."""
+    current = [layer[draw.bits_index(state.bits)] for layer in snapshot.layers]
     if same_network:
         _op("html", "#diagram .nodes", draw.diagram_nodes(snapshot.weights, current))
         _attr("#diagram svg", "aria-label", draw.diagram_label(snapshot.weights, current))
     else:
         _op("html", "#diagram", draw.network_diagram(snapshot.weights, current))
-    _op("html", "#truth-body", draw.truth_table(snapshot.layers[-1], state.rows, state.bits))
+    locked = "bits" in state.lock
+    _prop("#pinned-col", "hidden", pinned is None)
+    _op("html", "#truth-body", draw.truth_table(snapshot.layers[-1], state.rows, state.bits,
+                                                pinned and pinned.layers[-1], locked))
+    _op("html", "#cube", draw.input_cube(snapshot.weights, snapshot.layers[-1], state.rows,
+                                         state.bits, snapshot.network.biases, locked))
 
 
-def show_snapshot(snapshot, state, with_step):
-    """Every picture of the network after snapshot.k iterations."""
-    _op("html", "#loss-curve", draw.loss_curve(snapshot.losses, snapshot.k, state.iterations))
+def show_snapshot(snapshot, state, with_step, pinned=None):
+    """Every picture of the network after snapshot.k iterations (and of a pinned run's)."""
+    _op("html", "#loss-curve", draw.loss_curve(
+        snapshot.losses, snapshot.k, state.iterations, state.loss,
+        pinned and (pinned.losses, state.pin.loss)))
     _op("html", "#weights-table", draw.weights_table(snapshot.weights))
-    show_input_views(snapshot, state)
+    show_input_views(snapshot, state, pinned=pinned)
     if with_step:
         _op("html", "#step-through", draw.step_through(snapshot.step, snapshot.k, state.rate,
-                                                       snapshot.weights))
+                                                       snapshot.network))
 
 
 def show_scrubber(k, total, enabled, playing):

@@ -4,8 +4,10 @@ The fragment's canonical form (the seed's defaults):
 
     rows=001:0,111:1,101:1,011:0&bits=100&hidden=0&iterations=10000&seed=1&rate=1
 
-then `&at=k` when the reader looks at the network after k < iterations iterations, and `&code=…`
-when the reader has edited the code (compressed; it is never run until the reader says so).
+then, each only when not at its default: `&bias=1`, `&activation=tanh|relu`, `&loss=cross-entropy`;
+`&pin=…` (a pinned run's settings), `&show=…` and `&lock=…` (a lesson's parts and locked settings);
+`&at=k` when the reader looks at the network after k < iterations iterations, and `&code=…` when
+the reader has edited the code (compressed; it is never run until the reader says so).
 
 SETTINGS is the one table of settings (as TensorFlow Playground's state.ts keeps one list): key,
 default, parser, formatter, what is allowed in words, and the page's number input. `parse` never
@@ -20,7 +22,7 @@ import zlib
 from dataclasses import dataclass, field, make_dataclass, replace
 from decimal import Decimal
 from typing import Callable
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 MAX_ROWS = 8
 MAX_CODE = 20_000  # characters of edited code a link carries
@@ -84,6 +86,20 @@ def _parse_rate(text):
     return rate
 
 
+def _flag(text):
+    if text not in ("0", "1"):
+        raise ValueError(f"{_shown(text)} is not 0 or 1")
+    return text == "1"
+
+
+def _one_of(*names):
+    def parse(text):
+        if text not in names:
+            raise ValueError(f"{_shown(text)} is not a choice")
+        return text
+    return parse
+
+
 def _whole_number(low, high):
     def parse(text):
         if not _INTEGER.fullmatch(text):
@@ -118,6 +134,46 @@ def _parse_code(text):
     if not inflate.eof:
         raise ValueError(f"{_shown(text)} {_NOT_CODE} (it is cut short)")
     return code
+
+
+# The parts of the page a lesson may show (show=), by the key a link names them with, in the
+# page's order; and the settings a lesson may lock (lock=): shown, not to be changed.
+PARTS = ("training-set", "network-settings", "bits", "iteration", "loss", "network",
+         "truth-table", "cube", "step", "why", "code")
+LOCKABLE = ("rows", "bits", "hidden", "iterations", "seed", "rate", "bias", "activation", "loss",
+            "at")
+# What a run is made from: the settings a pinned run keeps (pin=).
+RUN_KEYS = ("rows", "hidden", "iterations", "seed", "rate", "bias", "activation", "loss")
+
+
+def _list_of(names, one, many):
+    """A comma-separated list of some of `names` (or none: ""), read into their order, each
+    once; what is not one of them is named, as `one` of them or `many`."""
+    def parse(text):
+        given = text.split(",") if text else []
+        unknown = [_shown(key) for key in given if key not in names]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown[:3])} "
+                             + (f"is not {one}" if len(unknown) == 1 else f"are not {many}"))
+        return tuple(key for key in names if key in given)
+    return parse
+
+
+def _parse_pin(text):
+    """A pinned run's settings: a fragment of RUN_KEYS alone, as format_pin writes it."""
+    keys = [part.partition("=")[0] for part in text.split("&")]
+    if not set(keys) <= set(RUN_KEYS):
+        raise ValueError(f"{_shown(text)} is not the settings of a run")
+    pinned, problems = parse(text)
+    if problems:
+        raise ValueError(f"{_shown(text)} is not the settings of a run "
+                         f"({problems[0].partition(':')[0]} is wrong)")
+    return pinned
+
+
+def format_pin(pinned):
+    """The settings of the run, percent-encoded, so that its '&' and '=' stay inside pin=."""
+    return quote(serialise(pinned, RUN_KEYS), safe=":,.")
 
 
 def format_code(code):
@@ -177,6 +233,23 @@ SETTINGS = {s.key: s for s in (
     Setting("rate", 1.0, _parse_rate, format_rate,
             "a number greater than 0 and at most 100, in plain decimal digits",
             Field(0, 100, "any", "above 0, up to 100")),
+    # Beyond the seed's network, each left out of the fragment at its default: every older
+    # link stays as it was.
+    Setting("bias", False, _flag, lambda on: "1" if on else "0", "1 (a bias in every layer) or 0",
+            default_words="no bias (0)"),
+    Setting("activation", "sigmoid", _one_of("sigmoid", "tanh", "relu"), str,
+            "sigmoid, tanh or relu (the hidden layer's)", default_words="sigmoid"),
+    Setting("loss", "squared", _one_of("squared", "cross-entropy"), str,
+            "squared or cross-entropy", default_words="squared"),
+    # A run kept for comparison, its settings (a State of RUN_KEYS); retrained from a link.
+    Setting("pin", None, _parse_pin, format_pin,
+            "the settings of a run as tenline's links write them", default_words="nothing pinned"),
+    # A lesson: the parts of the page shown (None: all of them) and the settings locked.
+    Setting("show", None, _list_of(PARTS, "a part of the page", "parts of the page"), ",".join,
+            f"some of {', '.join(PARTS)}, separated by commas", default_words="every part"),
+    Setting("lock", (), _list_of(LOCKABLE, "a setting that can be locked",
+                                    "settings that can be locked"), ",".join,
+            f"some of {', '.join(LOCKABLE)}, separated by commas", default_words="nothing locked"),
     # The iteration shown; None is the end of training (and is left out of the fragment).
     Setting("at", None, _whole_number(0, 1_000_000), str,
             "a whole number from 0 to the number of iterations",
@@ -208,11 +281,11 @@ def format_field(state, key):
     return SETTINGS[key].format(getattr(state, key))
 
 
-def serialise(state):
-    """The canonical fragment (without '#'): every key in a fixed order, those with
-    `default_words` (`at`, `code`) only when not at their default."""
-    keys = [key for key, setting in SETTINGS.items()
-            if setting.default_words is None or getattr(state, key) != setting.default]
+def serialise(state, keys=SETTINGS):
+    """The canonical fragment (without '#'): every key (of `keys`) in a fixed order, those with
+    `default_words` (`at`, `code`, ...) only when not at their default."""
+    keys = [key for key in keys if SETTINGS[key].default_words is None
+            or getattr(state, key) != SETTINGS[key].default]
     return "&".join(f"{key}={format_field(state, key)}" for key in keys)
 
 
@@ -241,6 +314,21 @@ def parse(fragment):
         messages.append(f"Unknown setting{'s' if len(unknown) > 1 else ''} "
                         f"{', '.join(unknown)} in the link, ignored.")
     return with_at(state, state.at), messages
+
+
+def run_settings(state):
+    """The settings a training run is made from: RUN_KEYS; the rest at their defaults (and the
+    activation too without a hidden layer, where it does nothing)."""
+    settings = replace(DEFAULT, **{key: getattr(state, key) for key in RUN_KEYS})
+    return settings if state.hidden else replace(settings, activation=DEFAULT.activation)
+
+
+def differences(state, pinned):
+    """The run settings in which `state` differs from the pinned run's: (key, now, pinned) as
+    links write them."""
+    now, then = run_settings(state), run_settings(pinned)
+    return [(key, format_field(now, key), format_field(then, key)) for key in RUN_KEYS
+            if getattr(now, key) != getattr(then, key)]
 
 
 def with_at(state, k):

@@ -35,14 +35,18 @@ class Trainer:
         self._generation = 0
         self._snapshot = None  # the last network asked for, kept for the predictions that follow
 
-    async def train(self, rows, iterations, seed=1, hidden=0, rate=1.0, on_progress=None):
-        """Train from scratch; calls on_progress(done, iterations, seconds) after each slice.
+    async def train(self, settings, on_progress=None):
+        """Train from scratch for these settings (a State: rows, iterations, seed, hidden, rate,
+        bias, activation, loss); calls on_progress(done, iterations, seconds) after each slice.
 
         Returns the training time in seconds, or raises Cancelled if cancelled meanwhile.
         """
         self.cancel()
         generation = self._generation
-        self.run = run = Run(rows, iterations, seed, hidden, rate)
+        s = settings
+        self.run = run = Run(s.rows, s.iterations, s.seed, s.hidden, s.rate, s.bias,
+                             s.activation, s.loss)
+        iterations = s.iterations
         self._snapshot = None
         started = time.perf_counter()
         batch = 50
@@ -81,4 +85,4 @@ class Trainer:
 
     def predict(self, bits):
         """The output of the network last asked for with `at`, for three input bits."""
-        return model.predict(self._snapshot.weights, bits)
+        return model.predict(self._snapshot.network, bits)

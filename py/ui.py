@@ -17,10 +17,11 @@ from pyscript.js_modules.boot import bridge
 # The events Python is told of, by the id of the control or of the table holding it (its rows
 # come and go: Python redraws them).
 FORWARDED = {
-    "change": ("bit-1", "bit-2", "bit-3", "rows", "training-set"),
+    "change": ("bit-1", "bit-2", "bit-3", "rows", "training-set", "bias", "activation", "loss",
+               "share-dialog"),
     "input": ("hidden", "iterations", "seed", "rate", "iteration", "code"),
-    "click": ("rows", "truth-body", "add-row", "play", "step", "reset", "restore-defaults",
-              "download", "reset-code"),
+    "click": ("rows", "truth-body", "cube", "add-row", "play", "step", "reset",
+              "restore-defaults", "download", "reset-code", "pin", "unpin", "share"),
 }
 
 readout = document.getElementById("prediction")
@@ -40,9 +41,12 @@ def send(event):
     caught_up = False
 
 
+CLICKABLE = "button, [role='button']"  # what a click inside a forwarded element may be on
+
+
 def forward(event):
     """An event of a control, described as main.py's handlers read it."""
-    control = event.target.closest("button") if event.type == "click" else event.target
+    control = event.target.closest(CLICKABLE) if event.type == "click" else event.target
     if not control:
         return
     validity = getattr(control, "validity", None)
@@ -56,7 +60,7 @@ def forward(event):
     send({
         "type": event.type,
         "id": event.currentTarget.id,
-        "value": control.value,
+        "value": getattr(control, "value", None),  # an SVG button has none
         "checked": bool(getattr(control, "checked", False)),
         "bad": bool(validity and validity.badInput),  # typed text the browser cannot read
         "data": data,
@@ -84,17 +88,40 @@ def say(text):
     status.textContent = text
 
 
+def tell_share(text):
+    share_status.textContent = text
+
+
+# Each made once: a proxy made per click would never be released.
 # (a promise that resolves with undefined calls its callback with no argument)
-copied = create_proxy(lambda *_: say("Link copied: it opens this exact network."))
-not_copied = create_proxy(lambda *_: say("Could not copy; the address bar holds the link."))
+SAID = {"link": (create_proxy(lambda *_: say("Link copied: it opens this exact network.")),
+                 create_proxy(lambda *_: say("Could not copy; the address bar holds the link."))),
+        "share": (create_proxy(lambda *_: tell_share("Link copied.")),
+                  create_proxy(lambda *_: tell_share("Could not copy; select the link and copy "
+                                                     "it.")))}
+
+
+def copy(text, what):
+    copied, not_copied = SAID[what]
+    try:
+        window.navigator.clipboard.writeText(text).then(copied, not_copied)
+    except Exception:  # no clipboard here (an insecure context, say)
+        not_copied()
 
 
 def copy_link(event):
-    # Copying needs no worker: the address bar already holds every setting.
-    try:
-        window.navigator.clipboard.writeText(window.location.href).then(copied, not_copied)
-    except Exception:  # no clipboard here (an insecure context, say)
-        not_copied()
+    copy(window.location.href, "link")  # needs no worker: the address bar holds every setting
+
+
+# The Share dialog: opened and closed here; the worker fills in its boxes and the link they make.
+# Its own status speaks: the page's is behind the modal dialog, inert.
+share_dialog = document.getElementById("share-dialog")
+share_link = document.getElementById("share-link")
+share_status = document.getElementById("share-status")
+
+
+def copy_share(event):
+    copy(share_link.value, "share")
 
 
 # ---- the reader's code -----------------------------------------------------------------------
@@ -230,7 +257,8 @@ def show_html(selector, html):
 
 
 # A group of items with one tab stop between them (a roving tabindex): the network diagram's
-# weights. Tab reaches the one with tabindex 0; arrow keys, Home and End move inside.
+# weights, the input cube's corners. Tab reaches the one with tabindex 0; arrow keys, Home and
+# End move inside.
 ROVING_STOP = '[data-key][tabindex="0"]'
 ROVING_KEYS = {"ArrowRight": 1, "ArrowDown": 1, "ArrowLeft": -1, "ArrowUp": -1}
 
@@ -239,6 +267,14 @@ def rove(group, item):
     for stop in group.querySelectorAll(ROVING_STOP):
         stop.tabIndex = -1
     item.tabIndex = 0
+
+
+def press(event):
+    """Enter or Space on a focused SVG button (a corner of the input cube) clicks it, as they
+    click an HTML <button>: SVG has no button of its own."""
+    if event.key in ("Enter", " ") and event.target.getAttribute("role") == "button":
+        event.preventDefault()  # Space would scroll the page
+        event.target.dispatchEvent(window.MouseEvent.new("click", to_js({"bubbles": True})))
 
 
 def move_in_group(event):
@@ -353,9 +389,18 @@ for kind, ids in FORWARDED.items():
     for id in ids:
         document.getElementById(id).addEventListener(kind, listener)
 document.getElementById("copy-link").addEventListener("click", create_proxy(copy_link))
+document.getElementById("share").addEventListener("click",
+                                                  create_proxy(lambda e: share_dialog.showModal()))
+document.getElementById("share-close").addEventListener("click",
+                                                        create_proxy(lambda e: share_dialog.close()))
+document.getElementById("share-copy").addEventListener("click",
+                                                       create_proxy(copy_share))
 run_button.addEventListener("click", create_proxy(run_code))
 stop_button.addEventListener("click", create_proxy(stop_code))
 document.getElementById("diagram").addEventListener("keydown", create_proxy(move_in_group))
+cube = document.getElementById("cube")
+cube.addEventListener("keydown", create_proxy(move_in_group))
+cube.addEventListener("keydown", create_proxy(press))
 # (pyscript's `window` calls lose `this` for addEventListener; the page's own window keeps it)
 document.defaultView.addEventListener("hashchange",
                                       create_proxy(lambda event: environment("hashchange")))
@@ -366,7 +411,8 @@ motion.addEventListener("change", create_proxy(lambda event: environment("motion
 # script (index.html).
 early = [(element, element.checked if element.type == "checkbox" else element.value)
          for element in document.querySelectorAll(
-             ".input-bit, #training-set, #hidden, #iterations, #seed, #rate")
+             ".input-bit, #training-set, #hidden, #iterations, #seed, #rate, #bias, #activation,"
+             " #loss")
          if changed_before(element)]
 bridge.listen(create_proxy(apply))
 for element in document.querySelectorAll("button[data-waits-for-python]"):

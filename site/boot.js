@@ -391,8 +391,9 @@ function start() {
   };
 
   // The page's address and the reader's motion preference: the worker starts on them at once;
-  // py/ui.py reports what changes later.
-  bridge.send(JSON.stringify({ type: "start", hash: location.hash,
+  // py/ui.py reports what changes later. (base: the address without its fragment, for the links
+  // Share gives.)
+  bridge.send(JSON.stringify({ type: "start", hash: location.hash, base: location.href.split("#")[0],
                                reduced: matchMedia("(prefers-reduced-motion: reduce)").matches }));
   startPyScript();
 }

@@ -1,5 +1,7 @@
 """Accessibility checked by axe-core in the real page, in light and dark, wide and narrow."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,7 +66,26 @@ def code_run(page, base_url):
     expect(page.get_by_role("region", name="Changes from the original")).to_contain_text("+print")
 
 
-STATES = [loading, runtime_error, ready, malformed_link, lab_edited, every_view, code_run]
+def comparing(page, base_url):
+    """A run pinned and another beside it: the readout's line, the column, the curve's legend."""
+    page.goto(base_url + "#iterations=2000")
+    settled_probability(page)
+    page.get_by_role("button", name="Pin this run").click()
+    page.get_by_role("spinbutton", name="Random seed", exact=True).fill("2")
+    expect(page.locator("#pinned-differences")).to_contain_text("seed")
+    settled_probability(page)
+
+
+def lesson(page, base_url):
+    """A lesson with few parts and locked settings, its Share dialog open."""
+    page.goto(base_url + "#iterations=2000&show=bits,network-settings,loss&lock=seed,bits")
+    settled_probability(page)
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_role("textbox", name="Link")).to_have_value(re.compile("lock=bits,seed"))
+
+
+STATES = [loading, runtime_error, ready, malformed_link, lab_edited, every_view, code_run,
+          comparing, lesson]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -127,7 +127,7 @@ def test_the_readout_follows_the_bits_while_a_run_goes_on(controller):
         send(type="change", id="bit-1", checked=False)
         # At once, from the frame last drawn: the prediction for the new bits, not yet settled.
         k = main.drawn_at
-        expected = model.predict(main.trainer.run.weights_at(k), (0, 0, 0))
+        expected = model.predict(main.trainer.run.network_at(k), (0, 0, 0))
         assert len(view.ops("text", "#prediction .probability")) > shown
         assert view.last("text", "#prediction .probability") == f"{expected:.8f}"
         assert view.answers[-1]["settled"] is False

@@ -16,9 +16,11 @@ SEED_WEIGHTS = model.train()
 CONTROLS = {
     "#bit-1": "change", "#bit-2": "change", "#bit-3": "change", "#training-set": "change",
     "#hidden": "input", "#iterations": "input", "#seed": "input", "#rate": "input",
-    "#iteration": "input", "#rows": "click", "#truth-body": "click", "#add-row": "click",
+    "#iteration": "input", "#rows": "click", "#truth-body": "click", "#cube": "click",
+    "#add-row": "click", "#bias": "change", "#activation": "change", "#loss": "change",
     "#play": "click", "#step": "click", "#reset": "click", "#restore-defaults": "click",
-    "#download": "click", "#copy-link": "click",
+    "#download": "click", "#copy-link": "click", "#pin": "click", "#unpin": "click",
+    "#share": "click", "#share-dialog": "change", "#share-copy": "click", "#share-close": "click",
 }
 
 

@@ -138,8 +138,8 @@ def test_empty_parts_are_not_settings():
 
 
 def test_several_unknown_keys_are_named_once_each():
-    assert parse("bias=1&iteration=5&bias=2")[1] == [
-        "Unknown settings 'bias', 'iteration' in the link, ignored."]
+    assert parse("weight=1&iteration=5&weight=2")[1] == [
+        "Unknown settings 'weight', 'iteration' in the link, ignored."]
 
 
 @pytest.mark.parametrize("fragment", ["seed=" + "9" * 5000, "x" * 5000 + "=1",
@@ -170,6 +170,9 @@ MALFORMED = [
     ("rate", "1/2"), ("rate", "0x10"),
     ("seed", "4294967296"), ("seed", "1_000"), ("seed", "-1"), ("seed", " 1"), ("seed", "١"),
     ("bits", "10"), ("bits", "1000"), ("bits", "102"), ("bits", ""),
+    ("bias", "2"), ("bias", "true"), ("bias", ""),
+    ("activation", "softmax"), ("activation", "Tanh"), ("activation", ""),
+    ("loss", "hinge"), ("loss", "crossentropy"), ("loss", ""),
 ]
 
 
@@ -198,13 +201,17 @@ rates = st.floats(min_value=0, max_value=100, exclude_min=True, allow_nan=False)
 
 
 codes = st.text(max_size=300)
+ACTIVATIONS = ["sigmoid", "tanh", "relu"]
+LOSSES = ["squared", "cross-entropy"]
 
 
 @st.composite
 def states(draw):
     state = State(rows=draw(rows_strategy), bits=draw(st.tuples(BIT, BIT, BIT)),
                   hidden=draw(st.integers(0, 16)), iterations=draw(st.integers(1, 1_000_000)),
-                  seed=draw(st.integers(0, 2**32 - 1)), rate=draw(rates), code=draw(codes))
+                  seed=draw(st.integers(0, 2**32 - 1)), rate=draw(rates), code=draw(codes),
+                  bias=draw(st.booleans()), activation=draw(st.sampled_from(ACTIVATIONS)),
+                  loss=draw(st.sampled_from(LOSSES)))
     return with_at(state, draw(st.none() | st.integers(0, state.iterations)))
 
 
@@ -221,6 +228,9 @@ VALID = {
     "rate": rates.map(format_rate) | st.from_regex(r"[0-9]{1,3}(\.[0-9]{0,4})?", fullmatch=True),
     "at": with_zeros(st.integers(0, 20_000)),
     "code": codes.filter(bool).map(format_code),
+    "bias": st.sampled_from(["0", "1"]),
+    "activation": st.sampled_from(ACTIVATIONS),
+    "loss": st.sampled_from(LOSSES),
 }
 INTEGER_JUNK = st.integers(-5, 2**33).map(str) | st.sampled_from(["", "1e3", "1_0", "+1", "1.0"])
 JUNK = {
@@ -275,6 +285,16 @@ def test_serialise_after_parse_is_a_fixed_point(fragment):
 def test_valid_states_round_trip(state):
     assert parse(serialise(state)) == (state, [])
     assert parse("#" + serialise(state)) == (state, [])
+
+
+# ---- the settings beyond the seed's network ----------------------------------------------------
+
+def test_bias_activation_and_loss_are_left_out_at_their_defaults():
+    assert serialise(replace(OTHER, bias=False, activation="sigmoid", loss="squared")) == \
+        serialise(OTHER)
+    chosen = replace(OTHER, bias=True, activation="relu", loss="cross-entropy", at=7)
+    assert serialise(chosen) == serialise(OTHER) + "&bias=1&activation=relu&loss=cross-entropy&at=7"
+    assert parse(serialise(chosen)) == (chosen, [])
 
 
 # ---- the reader's code in a link ---------------------------------------------------------------

@@ -64,7 +64,7 @@ def test_play_pause_step_reset(page, base_url, clean):
     expect(step).to_be_disabled()  # at the end
     page.get_by_role("button", name="Reset", exact=True).click()
     expect(slider(page)).to_have_value("0")
-    assert settled_probability(page) == model.predict(model.initial_weights(1), (1, 0, 0))
+    assert settled_probability(page) == model.predict(model.initial_network(1), (1, 0, 0))
     step.click()
     expect(slider(page)).to_have_value("1")
     assert abs(settled_probability(page) - model.predict(model.train(iterations=1), (1, 0, 0))) <= 1e-12
@@ -97,17 +97,17 @@ def test_a_link_with_at_opens_at_that_iteration(page, base_url, clean):
 def test_views_show_cpythons_numbers(page, base_url, clean, shape):
     fragment = SHAPES[shape] + "&at=10"
     open_settled(page, base_url + "#" + fragment)
-    s, weights = trained(fragment, 10)
+    s, network = trained(fragment, 10)
     X, y = model.training_arrays(s.rows)
     # Truth table: all eight outputs in counting order.
-    outputs = model.forward(weights, ALL_INPUTS)[:, 0]
+    outputs = model.forward(network, ALL_INPUTS)[:, 0]
     assert np.allclose(values(page.locator("#truth-body td[data-value]")), outputs, rtol=0, atol=1e-12)
     # Diagram and weights table: every weight.
-    flat = np.concatenate([w.ravel() for w in weights])
+    flat = np.concatenate([w.ravel() for w in network.weights])
     diagram = page.locator("#diagram .weight[data-value]")
     assert sorted(values(diagram)) == pytest.approx(sorted(flat), abs=1e-12)
     # Loss curve: the marker's loss.
-    losses = [model.loss(y, model.forward(model.train(s.rows, k, s.seed, s.hidden, s.rate), X))
+    losses = [model.loss_of(y, model.forward(model.train(s.rows, k, s.seed, s.hidden, s.rate), X))
               for k in (10,)]
     assert values(page.locator("#loss-curve .loss-at-k")) == pytest.approx(losses, abs=1e-12)
     # Step-through: the arrays of update 10.
@@ -149,7 +149,7 @@ def test_a_thousand_slider_moves(page, base_url, clean):
     for _ in range(500):
         page.keyboard.press("ArrowLeft")
     expect(slider(page)).to_have_value("0")
-    assert settled_probability(page) == model.predict(model.initial_weights(1), (1, 0, 0))
+    assert settled_probability(page) == model.predict(model.initial_network(1), (1, 0, 0))
 
 
 def test_narrow_screen_has_no_horizontal_scroll(page, base_url, clean):

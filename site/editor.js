@@ -10,7 +10,8 @@
 //
 // Tab indents; Escape then Tab (within two seconds) leaves the editor, as CodeMirror's own
 // "tab focus mode" does. The keymap is added through EditorView.domEventHandlers: PyScript's
-// bundle exports no `keymap` under its own name.
+// bundle exports no `keymap` under its own name. Nor `indentUnit`: its language chunk exports
+// it as `i` (this pinned file's name for it; an indent of 4 spaces, as the script has).
 
 // Every module of the editor, by path from the site's root, with its sha256 (subresource
 // integrity): written by tools/build.py. Each is preloaded with it, so the imports find them checked.
@@ -58,8 +59,9 @@ function loadCodeMirror() {
     import(SITE_ROOT + VENDOR + "codemirror-BDx3jn9j.js"),
     import(SITE_ROOT + VENDOR + "codemirror_lang-python-r-dBg-Wd.js"),
     import(SITE_ROOT + VENDOR + "codemirror_commands-JTJPAaAA.js"),
-  ])).then(([{ EditorView, basicSetup }, { python }, { indentWithTab }]) => ({
-    EditorView, basicSetup, python, indentWithTab,
+    import(SITE_ROOT + VENDOR + "codemirror_language-BeYrpeur.js"),
+  ])).then(([{ EditorView, basicSetup }, { python }, { indentWithTab }, { i: indentUnit }]) => ({
+    EditorView, basicSetup, python, indentWithTab, indentUnit,
   }));
   return codemirror;
 }
@@ -131,7 +133,7 @@ class CodeEditor extends HTMLElement {
   }
 
   #mount() {
-    loadCodeMirror().then(({ EditorView, basicSetup, python, indentWithTab }) => {
+    loadCodeMirror().then(({ EditorView, basicSetup, python, indentWithTab, indentUnit }) => {
       if (this.#view) return;
       const area = this.#area;
       const hadFocus = this.shadowRoot.activeElement === area;
@@ -142,16 +144,40 @@ class CodeEditor extends HTMLElement {
         extensions: [
           basicSetup,
           python(),
+          indentUnit.of("    "),  // the script's own indentation (CodeMirror's default is 2 spaces)
           EditorView.theme(THEME),
-          EditorView.contentAttributes.of({ "aria-label": this.getAttribute("label") }),
+          // (tabindex: a content-editable element is in the tab order anyway; axe, which checks
+          // that the scrolling region holds something focusable, counts only a tabindex.)
+          EditorView.contentAttributes.of({ "aria-label": this.getAttribute("label"), tabindex: "0" }),
           EditorView.updateListener.of((update) => { if (update.docChanged) this.#changed(); }),
+          // Every Escape counts, also one a CodeMirror key binding takes (closing the list of
+          // completions, which may be on its way unseen, or a selection): observers see them all.
+          EditorView.domEventObservers({
+            keydown: (event) => { if (event.key === "Escape") escapedAt = Date.now(); },
+          }),
           EditorView.domEventHandlers({
             keydown: (event, view) => {
-              if (event.key === "Escape") escapedAt = Date.now();
               if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return false;
               if (Date.now() - escapedAt <= LEAVE_WINDOW_MS) return false;  // the browser moves the focus
               const indent = event.shiftKey ? indentWithTab.shift : indentWithTab.run;
               if (indent(view)) event.preventDefault();
+              return true;
+            },
+            // Text typed over a selection is put in by CodeMirror, not the browser: replacing
+            // highlighted text, Chromium keeps its colour with a style="" attribute, which the
+            // page's Content-Security-Policy refuses (a console error).
+            beforeinput: (event, view) => {
+              const { main, ranges } = view.state.selection;
+              if (event.inputType !== "insertText" || event.data == null || main.empty ||
+                  ranges.length > 1) return false;
+              event.preventDefault();
+              const insert = () => view.state.update(view.state.replaceSelection(event.data),
+                                                     { userEvent: "input.type", scrollIntoView: true });
+              // As CodeMirror would: its input handlers (closing brackets, say) first.
+              if (!view.state.facet(EditorView.inputHandler)
+                  .some((handler) => handler(view, main.from, main.to, event.data, insert))) {
+                view.dispatch(insert());
+              }
               return true;
             },
           }),

@@ -24,6 +24,7 @@ CURVE_W, CURVE_H = 320, 210
 LEFT, TOP, RIGHT, BOTTOM = 60, 12, 284, 172
 MAX_POINTS = 400  # a million losses must not go into the DOM
 TICK_GAP = 4  # the least room between two tick labels
+LEGEND_X = RIGHT - 150  # room for "pinned (cross-entropy)" after its line
 
 # Network diagram: one pill-shaped node per neuron, a row each; it grows taller with the hidden
 # layer (16 rows for 16 neurons), never shrinking its labels.
@@ -180,13 +181,14 @@ def loss_curve(losses, k, total, loss="squared", pinned=None):
                        f' transform="rotate(-90 14 {middle:.1f})"'))
     if pinned:
         parts.append(polyline(curves[1], "pinned-line", len(curves[1]) - 1))
-        # The legend, at the bottom left, where both curves have come down (or will).
-        pinned_name = "pinned" + ("" if pinned[1] == loss else f" ({LOSS_NAMES[pinned[1]]})")
+        # The legend, in the middle on the right: late in training, where the curves have
+        # come down, below the marker's label.
+        pinned_name = "pinned" + ("" if pinned[1] == loss else f" ({pinned[1]})")  # its loss
         for row, (cls, words) in enumerate((("loss-line", "this run"),
                                             ("pinned-line", pinned_name))):
-            ly = BOTTOM - 30 + 16 * row
-            parts += [f'<line class="{cls}" x1="{LEFT + 8}" y1="{ly - 4}" x2="{LEFT + 30}" '
-                      f'y2="{ly - 4}"/>', _text(LEFT + 36, ly, words, "legend", "start")]
+            ly = (TOP + BOTTOM) / 2 + 16 * row
+            parts += [f'<line class="{cls}" x1="{LEGEND_X}" y1="{ly - 4:.1f}" x2="{LEGEND_X + 22}" '
+                      f'y2="{ly - 4:.1f}"/>', _text(LEGEND_X + 28, ly, words, "legend", "start")]
     parts.append(polyline(losses, "loss-line", k))
     mx, my, at_k = x(k), y(losses[k]), losses[k]
     anchor, dx = ("start", 6) if mx < (LEFT + RIGHT) / 2 else ("end", -6)  # stay in the box

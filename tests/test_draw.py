@@ -409,3 +409,21 @@ def test_the_stylesheet_keeps_the_cubes_room_before_it_is_drawn():
 
 def test_text_is_escaped():
     assert "&lt;" in draw.step_through([("<b>", np.ones((1, 1)))], 1, 1.0, model.Network([]))
+
+
+@pytest.mark.parametrize("loss, pinned_loss, legend", [
+    ("squared", "squared", "pinned"), ("squared", "cross-entropy", "pinned (cross-entropy)")])
+def test_a_pinned_run_is_a_second_curve_with_a_legend_inside_the_picture(loss, pinned_loss,
+                                                                         legend):
+    svg = parse(draw.loss_curve(np.array([0.3, 0.2, 0.1]), 2, 2, loss,
+                                (np.array([0.9, 0.5, 0.4, 0.3, 0.2]), pinned_loss)))
+    lines = {e.get("class"): e for e in svg.iter("polyline")}
+    pinned = [tuple(map(float, p.split(","))) for p in lines["pinned-line"].get("points").split()]
+    assert pinned[0] == (draw.LEFT, draw.TOP)  # the highest loss of both touches the top
+    assert pinned[-1][0] == draw.RIGHT  # the axis ends at the longer run's end, 4
+    labels = [t.text for t in svg.iter("text") if t.get("class") == "legend"]
+    assert labels == ["this run", legend]
+    # (7 px a character of the legend's proportional 13 px text; the page test measures it)
+    assert all(float(t.get("x")) + len(t.text) * 7 <= draw.CURVE_W
+               for t in svg.iter("text") if t.get("class") == "legend")
+    assert "pinned run, dashed: " in svg.find("svg").get("aria-label")

@@ -11,7 +11,7 @@ import model
 from browser import free_port, serve
 from conftest import PageGuard
 from pageutil import bit_box, settled_probability
-from state import PARTS, parse
+from state import DEFAULT, PARTS, format_pin, parse, replace
 
 SHORT = "iterations=2000"
 
@@ -32,6 +32,10 @@ def current_column(page):
     return [float(t) for t in page.locator("#truth-body tr td:nth-child(2)").all_inner_texts()]
 
 
+LEGEND_INSIDE = """svg => [...svg.querySelectorAll('.legend')].every(t =>
+  t.getBoundingClientRect().right <= svg.getBoundingClientRect().right)"""
+
+
 def expect_comparison(page, pinned_fragment):
     """The truth table's two columns, the readout's line and the curve, for both runs."""
     fragment = page.evaluate("location.hash")
@@ -47,6 +51,7 @@ def expect_comparison(page, pinned_fragment):
     curve = page.get_by_role("img", name=re.compile("^Loss curve: .*; pinned run, dashed: "))
     expect(curve.locator(".pinned-line")).to_have_count(2)  # the curve and its legend's line
     expect(curve).to_contain_text("pinned")
+    assert curve.evaluate(LEGEND_INSIDE), "a label of the legend is cut off"
 
 
 def test_pin_change_a_setting_compare_with_cpython_then_the_link_then_unpin(page, base_url,
@@ -83,6 +88,17 @@ def test_pin_change_a_setting_compare_with_cpython_then_the_link_then_unpin(page
     expect(page.get_by_role("columnheader", name="Pinned run")).to_be_hidden()
     expect(page.locator("#loss-curve .pinned-line")).to_have_count(0)
     assert "pin=" not in page.evaluate("location.hash")
+
+
+def test_a_pinned_run_of_another_loss_is_named_so_in_the_legend(page, base_url, clean):
+    pinned = replace(DEFAULT, iterations=500, loss="cross-entropy")
+    page.goto(f"{base_url}#iterations=500&pin={format_pin(pinned)}")
+    settled_probability(page)
+    curve = page.get_by_role("img", name=re.compile("; pinned run, dashed: cross-entropy "))
+    expect(curve.locator(".legend").last).to_have_text("pinned (cross-entropy)")
+    assert curve.evaluate(LEGEND_INSIDE), "a label of the legend is cut off"
+    expect(page.locator("#pinned-differences")).to_have_text(
+        "It differs in loss (squared here, cross-entropy pinned).")
 
 
 # What each part is, found as a reader finds it.

@@ -3,6 +3,7 @@ README's), the input cube for the seed and for XOR with four hidden neurons, see
 seed 1, and a lesson in a blog's frame."""
 
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -26,9 +27,23 @@ def settled(page, url):
     page.wait_for_selector("#prediction[aria-busy='false']", timeout=120_000)
 
 
+def blog(port):
+    """A page of another origin (another port) with the lesson in a frame; its address."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "index.html").write_text(
+        '<!doctype html><title>A blog</title><p>A lesson in a blog post:</p><iframe src="'
+        f'http://127.0.0.1:{port}/#{LESSON}" width="600" height="400" title="tenline"></iframe>')
+    blog_port = free_port()
+    servers.append(serve(folder, blog_port))
+    return f"http://127.0.0.1:{blog_port}/"
+
+
+servers = []
+
+
 def main(out=ROOT / "docs" / "screenshot.png"):
     port = free_port()
-    server = serve(ROOT / "_site", port)
+    servers.append(serve(ROOT / "_site", port))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -42,16 +57,16 @@ def main(out=ROOT / "docs" / "screenshot.png"):
                 print(f"screenshot: {out.parent / name}")
             settled(page, f"http://127.0.0.1:{port}/#{COMPARE}")
             page.locator(".lab").screenshot(path=str(out.parent / "compare.png"))
-            page.goto("about:blank")  # an opaque origin: the frame is another origin's
-            page.set_content(f'<p>A lesson in a blog post:</p><iframe src="http://127.0.0.1:{port}/'
-                             f'#{LESSON}" width="600" height="400" title="tenline"></iframe>')
+            page.goto(blog(port))
             frame = page.frame_locator("iframe")
             frame.locator("#prediction[aria-busy='false']").wait_for(timeout=120_000)
-            page.locator("body").screenshot(path=str(out.parent / "lesson-frame.png"))
+            page.screenshot(path=str(out.parent / "lesson-frame.png"),
+                            clip={"x": 0, "y": 0, "width": 620, "height": 450})
             print(f"screenshot: {out.parent / 'compare.png'}, {out.parent / 'lesson-frame.png'}")
             browser.close()
     finally:
-        server.terminate()
+        for server in servers:
+            server.terminate()
     print(f"screenshot: {out}")
 
 

@@ -48,7 +48,7 @@ def browser_context_args(browser_context_args):
 # and no snapshot made in the background of each. First visits and every failure to start are
 # tested elsewhere (test_page, test_pyscript, test_failures, test_snapshot, test_offline, ...).
 REPEAT_VISIT_MODULES = {"test_lab", "test_views", "test_keyboard", "test_a11y", "test_editor",
-                        "test_cube"}
+                        "test_cube", "test_knobs", "test_lesson"}
 
 
 @pytest.fixture(scope="session")

@@ -306,13 +306,21 @@ del import_numpy
 `;
 
 // One IndexedDB transaction on the store "snapshots"; resolves with the result of the request
-// `use` makes, once the transaction is complete.
+// `use` makes, once the transaction is complete. Storage that never answers must not hold the
+// start: in a frame of a page that is no secure context (Chromium 156), opening the database
+// in a worker calls back neither way, so after OPEN_WAIT_MS there is no snapshot.
+const OPEN_WAIT_MS = 5000;
+
 function snapshots(mode, use) {
   return new Promise(function (resolve, reject) {
     const opening = indexedDB.open("tenline", 1);
+    const unanswered = setTimeout(function () {
+      reject(new Error("the browser's storage did not answer"));
+    }, OPEN_WAIT_MS);
     opening.onupgradeneeded = function () { opening.result.createObjectStore("snapshots"); };
-    opening.onerror = function () { reject(opening.error); };
+    opening.onerror = function () { clearTimeout(unanswered); reject(opening.error); };
     opening.onsuccess = function () {
+      clearTimeout(unanswered);
       const db = opening.result;
       const transaction = db.transaction("snapshots", mode);
       let request;

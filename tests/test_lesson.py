@@ -247,3 +247,17 @@ def lesson_in_a_frame(page, host):
     width, height = frame.locator("html").evaluate(
         "e => [e.scrollWidth, document.getElementById('part-loss').getBoundingClientRect().bottom]")
     assert width <= 600 and height <= 400
+
+
+def test_a_frame_of_a_page_that_is_no_secure_context_starts_without_storage(page, base_url,
+                                                                           clean):
+    # about:blank's content here is no secure context: the frame has no crypto.subtle, no
+    # localStorage, and IndexedDB that never answers in its worker.
+    page.set_content(f'<iframe src="{base_url}#{SHORT}&show=bits" width="600" height="400" '
+                     'title="tenline"></iframe>')
+    frame = page.frame_locator("iframe[title='tenline']")
+    assert frame.locator("body").evaluate("() => isSecureContext") is False
+    readout = frame.locator("#prediction")
+    expect(readout).to_have_attribute("aria-busy", "false")
+    assert float(readout.get_attribute("data-probability")) == model.predict(
+        model.train(iterations=2000), (1, 0, 0))

@@ -31,7 +31,7 @@ INPUTS = tuple(itertools.product((0, 1), repeat=3))  # all eight, 000 to 111
 
 trainer = Trainer()
 state = DEFAULT
-trained_for = None  # the State (bits and `at` aside) that the trainer's finished run belongs to
+trained_for = None  # the run_settings that the trainer's finished run belongs to
 training_for = None  # the same for the run scheduled or under way, until it ends
 drawn_at = None  # the iteration of the last frame drawn of the run under way
 pending_change = 0  # counts changes, so a delayed training run knows when it is out of date
@@ -50,14 +50,8 @@ base_url = ""  # the page's address without its fragment, for the links Share gi
 lesson_shown = None  # the (show, lock) the page shows
 
 
-def training_settings(s):
-    """What a training run is for: state.run_settings (the input bits, the iteration shown, the
-    code, the pin and the lesson play no part)."""
-    return run_settings(s)
-
-
 def trained():
-    return trained_for == training_settings(state)
+    return trained_for == run_settings(state)
 
 
 def pin_shown():
@@ -131,7 +125,7 @@ def apply(new_state, delay=TYPING_PAUSE):
         train_pinned(state.pin)
     if trained():
         show_network(same_network)
-    elif training_settings(state) == training_for:
+    elif run_settings(state) == training_for:
         follow_run()
     else:
         schedule_training(delay)
@@ -168,7 +162,7 @@ def schedule_training(delay):
     global pending_change, playing, trained_for, training_for, drawn_at
     pending_change += 1
     playing = False
-    trained_for, training_for, drawn_at = None, training_settings(state), None
+    trained_for, training_for, drawn_at = None, run_settings(state), None
     trainer.cancel()
     asyncio.ensure_future(reporting(train_current(pending_change, delay)))
 
@@ -350,7 +344,7 @@ def on_pin(event):
     if not trained():
         return  # a click that raced the button's disabling as a run began
     pin_trainer.cancel()
-    pinned_for = training_settings(state)
+    pinned_for = run_settings(state)
     pinned = trainer.run.at(state.iterations, with_step=False)
     apply(replace(state, pin=pinned_for))
 

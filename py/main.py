@@ -340,13 +340,8 @@ def on_add_row(event):
 
 def on_pin(event):
     """Pin this run: its settings go in the link, its numbers are kept as they are."""
-    global pinned, pinned_for
-    if not trained():
-        return  # a click that raced the button's disabling as a run began
-    pin_trainer.cancel()
-    pinned_for = run_settings(state)
-    pinned = trainer.run.at(state.iterations, with_step=False)
-    apply(replace(state, pin=pinned_for))
+    if trained():  # else a click that raced the button's disabling as a run began
+        apply(replace(state, pin=run_settings(state)))  # train_pinned keeps the run on show
 
 
 def on_unpin(event):
